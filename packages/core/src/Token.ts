@@ -1,0 +1,24 @@
+/**
+ * An OAuth2 token as the SDK stores it.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * The access token, the refresh token when the grant issued one, the moment
+ * the access token expires, the granted scopes, and whether the token passed
+ * MFA. Secrets are `Redacted`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Token extends Schema.Class<Token>("@kontist/core/Token")({
+  accessToken: Schema.Redacted(Schema.String),
+  refreshToken: Schema.optionalWith(Schema.Redacted(Schema.String), { as: "Option", exact: true }),
+  /** Expiry of the access token in epoch milliseconds. */
+  expiresAt: Schema.Number,
+  scope: Schema.Array(Schema.String),
+  /** True once the token passed MFA (push challenge or device binding). */
+  confirmed: Schema.Boolean
+}) {}
