@@ -51,7 +51,10 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@kontist/cor
  * @category errors
  */
 export class OAuthError extends Schema.TaggedError<OAuthError>("@kontist/core/OAuthError")("OAuthError", {
-  /** The RFC 6749 error code, or `state_mismatch` / `missing_code` / `no_pending_authorization` for callback problems. */
+  /**
+   * The RFC 6749 error code, `state_mismatch` / `missing_code` / `no_pending_authorization` for callback
+   * problems, or `no_refresh_token` when `refresh` has nothing to refresh with.
+   */
   error: Schema.String,
   description: Schema.String
 }) {
@@ -180,6 +183,23 @@ export class SubscriptionError extends Schema.TaggedError<SubscriptionError>("@k
 }
 
 /**
+ * The API returned no such resource for this user, such as a missing main
+ * account.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFound extends Schema.TaggedError<NotFound>("@kontist/core/NotFound")("NotFound", {
+  /** The path of what is missing, such as `viewer.mainAccount`. */
+  resource: Schema.String,
+  description: Schema.String
+}) {
+  override get message(): string {
+    return this.description
+  }
+}
+
+/**
  * Every error the SDK fails with.
  *
  * @since 0.1.0
@@ -196,3 +216,4 @@ export type KontistError =
   | MFAConfirmationCanceled
   | TokenStoreError
   | SubscriptionError
+  | NotFound
