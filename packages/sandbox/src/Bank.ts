@@ -390,7 +390,7 @@ const validatePageSize = (value: number | null | undefined, argument: string): n
 /**
  * Returns one relay page of the matching items of a newest-first list.
  *
- * `hasNextPage` and `hasPreviousPage` say whether matching items exist beyond
+ * `hasNextPage` and `hasPreviousPage` tell whether matching items exist beyond
  * the page in either direction, whichever of `first`/`last` was used.
  * Without `first` and `last` the page holds up to {@link MAX_PAGE_SIZE} items.
  */
@@ -840,7 +840,10 @@ export const make = (options: BankOptions = {}): Bank => {
     return code
   }
 
-  /** Looks up a confirmation of the given kind and checks the SMS code; marks it confirmed. */
+  /**
+   * Looks up a confirmation of the given kind, checks the SMS code and marks it confirmed.
+   * NOTE: codes never expire and wrong codes are not counted, unlike a real bank's confirmation limits.
+   */
   const redeem = (confirmationId: string, authorizationToken: string, kind: PendingConfirmation["kind"]) => {
     const pending = confirmations.get(confirmationId)
     if (pending === undefined || pending.kind !== kind) {

@@ -399,8 +399,8 @@ interface Creditor {
   readonly purpose: string
   readonly categoryCode: string
   readonly translation: string
-  /** VAT rate in percent, or undefined for a private expense. */
-  readonly vat?: 19 | 7
+  /** VAT rate in percent, 0 for a VAT-exempt business expense (insurance), or undefined for a private expense. */
+  readonly vat?: 19 | 7 | 0
 }
 
 const DIRECT_DEBIT_CREDITORS: ReadonlyArray<Creditor> = [
@@ -410,7 +410,7 @@ const DIRECT_DEBIT_CREDITORS: ReadonlyArray<Creditor> = [
   { name: "Allianz Versicherungs-AG", min: 8_45, max: 32_10, purpose: "Haftpflichtversicherung Beitrag", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
   { name: "Urban Sports GmbH", min: 39_00, max: 79_00, purpose: "Mitgliedschaft Urban Sports Club", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
   { name: "Hetzner Online GmbH", min: 4_51, max: 42_77, purpose: "Rechnung Cloud Server", categoryCode: "IT_COSTS", translation: "IT-Kosten", vat: 19 },
-  { name: "Hiscox SA", min: 19_17, max: 19_17, purpose: "Berufshaftpflicht Versicherungsschein", categoryCode: "INSURANCES", translation: "Versicherungen" },
+  { name: "Hiscox SA", min: 19_17, max: 19_17, purpose: "Berufshaftpflicht Versicherungsschein", categoryCode: "INSURANCES", translation: "Versicherungen", vat: 0 },
   { name: "Künstlersozialkasse", min: 96_00, max: 96_00, purpose: "KSK Beitrag Versicherungsnummer", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
   { name: "Telefónica Germany GmbH & Co. OHG", min: 17_99, max: 24_99, purpose: "O2 Mobilfunk Rechnung", categoryCode: "TELECOMMUNICATION", translation: "Telekommunikation", vat: 19 }
 ]
@@ -489,11 +489,10 @@ const baseDraft = {
 const vatFields = (vat: 19 | 7 | undefined, incoming: boolean) => {
   if (vat === undefined) return { category: "PRIVATE", vatCategoryCode: null, vatRate: null } as const
   const rate = vat === 19 ? "VAT_19" : "VAT_7"
-  return {
-    category: rate,
-    vatCategoryCode: incoming ? (vat === 19 ? "INCOME_19" : "INCOME_7") : vat === 19 ? "DIT_19" : "DIT_7",
-    vatRate: rate
-  } as const
+  // Income carries output VAT (INCOME_*); expenses carry deductible input tax (DIT_*).
+  const incomeCode = vat === 19 ? "INCOME_19" : "INCOME_7"
+  const expenseCode = vat === 19 ? "DIT_19" : "DIT_7"
+  return { category: rate, vatCategoryCode: incoming ? incomeCode : expenseCode, vatRate: rate } as const
 }
 
 const formatGermanDate = (date: Date): string =>
@@ -501,7 +500,7 @@ const formatGermanDate = (date: Date): string =>
 
 const monthName = (date: Date): string => `${MONTHS_DE[date.getUTCMonth()] ?? ""} ${date.getUTCFullYear()}`
 
-/** The quarter before the booking date, as tax prepayments are due after the quarter they cover. */
+/** Returns the quarter before the booking date, because tax prepayments are due after the quarter they cover. */
 const previousQuarter = (date: Date): { quarter: number; year: number } => {
   const quarter = Math.floor(date.getUTCMonth() / 3)
   return quarter === 0 ? { quarter: 4, year: date.getUTCFullYear() - 1 } : { quarter, year: date.getUTCFullYear() }
@@ -526,7 +525,7 @@ const seriesSchedule = (random: Random, count: number): Array<{ daysAgo: number;
   return schedule
 }
 
-/** The monthly and quarterly bookings: rent, coworking, insurance, phone, taxes, savings. */
+/** Builds the monthly and quarterly bookings: rent, coworking, insurance, phone, taxes, savings. */
 const seriesDrafts = (random: Random, seed: number): Array<Draft> => {
   const drafts: Array<Draft> = []
   const rentIban = counterpartyIban(seed, "Hausverwaltung Krüger GmbH")
@@ -691,8 +690,7 @@ const RANDOM_KINDS: ReadonlyArray<readonly [number, DraftFactory]> = [
       ...baseDraft, daysAgo, timeOfDay: bankHours(random), amount: -random.int(creditor.min, creditor.max), name: creditor.name,
       iban: counterpartyIban(seed, creditor.name), type: "SEPA_DIRECT_DEBIT", paymentMethod: "direct_debit",
       mandateNumber: `M-${hashString(creditor.name).toString(36).toUpperCase()}`,
-      ...vatFields(creditor.vat, false),
-      ...(creditor.categoryCode === "INSURANCES" ? { category: null, vatCategoryCode: "NO_VAT", vatRate: "VAT_0" } : {}),
+      ...(creditor.vat === 0 ? { category: null, vatCategoryCode: "NO_VAT", vatRate: "VAT_0" } : vatFields(creditor.vat, false)),
       categoryCode: creditor.categoryCode, translation: creditor.translation,
       purpose: (date) => `${creditor.purpose} ${reference} ${monthName(date)}`
     }
@@ -756,8 +754,7 @@ const randomDraft = (random: Random, seed: number, daysAgo: number): Draft => {
 // ---------------------------------------------------------------------------
 
 /**
- * Generates the booking history. Runs in a few milliseconds for the default
- * 5,000 transactions.
+ * Generates the booking history.
  *
  * @since 0.1.0
  * @category constructors

@@ -4,7 +4,7 @@
  *
  * Every field without a resolver fails with "The sandbox does not implement
  * Type.field" (`extensions: { status: 501, type: "NOT_IMPLEMENTED" }`) instead
- * of answering null. Scopes and MFA are checked per field:
+ * of returning null. Scopes and MFA are checked per field:
  * - `User` fields need `users`,
  * - `Account` `publicId`, `createdAt`, `iban`, `bic`, `balance` and `availableBalance` need `accounts`,
  * - `Account.transactions` and `Account.transaction` need `transactions`,
@@ -53,7 +53,7 @@ import {
 // ---------------------------------------------------------------------------
 
 /**
- * Who sends a request: the user and what their access token allows.
+ * The sender of a request: the user and the grants of their access token.
  *
  * @since 0.1.0
  * @category models
@@ -77,7 +77,7 @@ export interface GraphQLResponse {
 }
 
 /**
- * What a request body asks for, for the request log.
+ * Summary of the operation in a request body, for the request log.
  *
  * @since 0.1.0
  * @category models
@@ -107,8 +107,8 @@ export interface GraphQLApi {
    *
    * Returns 400 for a malformed body, a document that does not parse or
    * validate, a request over the size limits, bad variables, or a
-   * subscription; otherwise 200 with `{data, errors?}`. Every error carries
-   * `extensions: { status, type }`, and at most {@link MAX_ERRORS} are returned.
+   * subscription. Otherwise it returns 200 with `{data, errors?}`. Every error
+   * carries `extensions: { status, type }`, and at most {@link MAX_ERRORS} are returned.
    */
   execute(body: unknown, principal: Principal): Promise<GraphQLResponse>
   /**
@@ -490,7 +490,7 @@ let cachedSchema: GraphQLSchema | undefined
 
 /**
  * Loads the shipped schema and attaches the sandbox's resolvers. The result
- * holds no bank: resolvers read the bank from the execution context, so one
+ * contains no bank: resolvers read the bank from the execution context, so one
  * schema serves every sandbox in the process.
  *
  * @since 0.1.0
@@ -710,7 +710,7 @@ export const make = (bank: Bank): GraphQLApi => {
     const prepared = prepare(schema, body)
     if (!("document" in prepared)) return prepared
     if (prepared.operation.operation !== "subscription") {
-      return errorResponse(400, [apiError("The document is not a subscription", 400, "BAD_REQUEST")], BAD_REQUEST)
+      return errorResponse(400, [apiError("The document is not a subscription: run queries and mutations with execute", 400, "BAD_REQUEST")], BAD_REQUEST)
     }
     const result = await subscribeGraphQL(executionArgs(schema, prepared, { bank, principal }))
     if (Symbol.asyncIterator in result) return mapEvents(result)
@@ -748,7 +748,7 @@ export const make = (bank: Bank): GraphQLApi => {
     onSubscribe: (context, id, payload) => {
       const principal = principals.get(context)
       if (principal === undefined) {
-        return rejectOperation(context, id, [formatError(apiError("The connection is not authorized", 401, "UNAUTHORIZED"), BAD_REQUEST)])
+        return rejectOperation(context, id, [formatError(apiError("The connection is not authorized: send a valid bearer token as Authorization in connection_init", 401, "UNAUTHORIZED"), BAD_REQUEST)])
       }
       const prepared = prepare(schema, payload)
       if (!("document" in prepared)) {

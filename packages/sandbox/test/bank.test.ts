@@ -158,7 +158,7 @@ describe("Bank transaction filters", () => {
     transactions = bank.transactions()
   })
 
-  /** All matches, read through pagination, compared with a plain filter over the data set. */
+  /** Checks that paging with `filter` returns exactly what `predicate` selects from the data set. */
   const expectMatches = (filter: Bank.TransactionFilter, predicate: (t: TransactionRecord) => boolean) => {
     const expected = transactions.filter(predicate).map((t) => t.id)
     expect(expected.length).toBeGreaterThan(0)
