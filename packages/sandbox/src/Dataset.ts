@@ -8,6 +8,28 @@
  *
  * @since 0.1.0
  */
+import {
+  BUSINESS_MERCHANTS,
+  CLIENTS,
+  DIRECT_DEBIT_CREDITORS,
+  FIRST_NAMES,
+  FREELANCERS,
+  LAST_NAMES,
+  type Merchant,
+  MONTHS_DE,
+  PRIVATE_IN_PURPOSES,
+  PRIVATE_MERCHANTS,
+  PRIVATE_OUT_PURPOSES,
+  RESTAURANTS,
+  SAVINGS_ACCOUNT_NAME,
+  TAX_NUMBER,
+  TAX_OFFICE
+} from "./Counterparties.js"
+import { germanIban } from "./Iban.js"
+import { hashString, Random } from "./Random.js"
+
+export { germanIban, ibanCheckDigits, isValidIban, normalizeIban } from "./Iban.js"
+export { Random } from "./Random.js"
 
 /**
  * Options of {@link generateDataset}.
@@ -98,158 +120,8 @@ const MIN_SIZE_FOR_SERIES = 200
 const BALANCE_FLOOR_CENTS = 2_500_00
 
 // ---------------------------------------------------------------------------
-// PRNG and hashing
+// Counterparty IBANs
 // ---------------------------------------------------------------------------
-
-/**
- * sfc32 (Chris Doty-Humphrey's Small Fast Counter), seeded through splitmix32.
- *
- * @since 0.1.0
- * @category random
- */
-export class Random {
-  private a: number
-  private b: number
-  private c: number
-  private d: number
-
-  constructor(seed: number) {
-    let state = seed >>> 0
-    const splitmix = (): number => {
-      state = (state + 0x9e3779b9) >>> 0
-      let z = state
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
-      return (z ^ (z >>> 16)) >>> 0
-    }
-    this.a = splitmix()
-    this.b = splitmix()
-    this.c = splitmix()
-    this.d = splitmix()
-    for (let i = 0; i < 12; i++) this.nextUint32()
-  }
-
-  /** Next unsigned 32-bit integer. */
-  nextUint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0
-    this.d = (this.d + 1) >>> 0
-    this.a = this.b ^ (this.b >>> 9)
-    this.b = (this.c + (this.c << 3)) >>> 0
-    this.c = (this.c << 21) | (this.c >>> 11)
-    this.c = (this.c + t) >>> 0
-    return t
-  }
-
-  /** Uniform float in [0, 1). */
-  next(): number {
-    return this.nextUint32() / 4_294_967_296
-  }
-
-  /** Uniform integer in [min, max], both inclusive. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1))
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability
-  }
-
-  /** Picks an item with probability proportional to its `weight`. */
-  pickWeighted<A extends { readonly weight: number }>(items: ReadonlyArray<A>): A {
-    const total = items.reduce((sum, item) => sum + item.weight, 0)
-    let roll = this.next() * total
-    for (const item of items) {
-      roll -= item.weight
-      if (roll < 0) return item
-    }
-    return this.pick(items)
-  }
-
-  pick<A>(items: ReadonlyArray<A>): A {
-    const item = items[Math.floor(this.next() * items.length)]
-    if (item === undefined) throw new Error("Random.pick called with an empty array")
-    return item
-  }
-
-  /** Random digits, leading zeros included. */
-  digits(count: number): string {
-    let out = ""
-    for (let i = 0; i < count; i++) out += String(this.int(0, 9))
-    return out
-  }
-
-  /** A version 4 UUID built from this generator. */
-  uuid(): string {
-    const hex = (n: number) => n.toString(16).padStart(8, "0")
-    const raw = hex(this.nextUint32()) + hex(this.nextUint32()) + hex(this.nextUint32()) + hex(this.nextUint32())
-    const variant = ((parseInt(raw.charAt(16), 16) & 0x3) | 0x8).toString(16)
-    return `${raw.slice(0, 8)}-${raw.slice(8, 12)}-4${raw.slice(13, 16)}-${variant}${raw.slice(17, 20)}-${raw.slice(20, 32)}`
-  }
-}
-
-/** FNV-1a, 32 bit. */
-const hashString = (value: string): number => {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < value.length; i++) {
-    hash ^= value.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return hash
-}
-
-// ---------------------------------------------------------------------------
-// IBAN
-// ---------------------------------------------------------------------------
-
-/** Removes spaces and upper-cases, the form in which IBANs are stored and compared. */
-export const normalizeIban = (iban: string): string => iban.replace(/\s+/g, "").toUpperCase()
-
-/** Remainder of the IBAN's numeric form (letters as 10..35) modulo 97, computed piecewise. */
-const ibanMod97 = (rearranged: string): number => {
-  let remainder = 0
-  for (const char of rearranged) {
-    const code = char.charCodeAt(0)
-    const digits = code >= 65 && code <= 90 ? String(code - 55) : char
-    for (const digit of digits) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97
-  }
-  return remainder
-}
-
-/**
- * Computes the two ISO 13616 check digits for a country code and BBAN.
- *
- * @since 0.1.0
- * @category iban
- */
-export const ibanCheckDigits = (countryCode: string, bban: string): string => {
-  const remainder = ibanMod97(bban + countryCode + "00")
-  return String(98 - remainder).padStart(2, "0")
-}
-
-/**
- * Returns whether `iban` (spaces and case ignored) has a valid shape and passes
- * the mod-97 check. German IBANs must also be 22 characters long.
- *
- * @since 0.1.0
- * @category iban
- */
-export const isValidIban = (iban: string): boolean => {
-  const normalized = normalizeIban(iban)
-  if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(normalized)) return false
-  if (normalized.startsWith("DE") && !/^DE[0-9]{20}$/.test(normalized)) return false
-  return ibanMod97(normalized.slice(4) + normalized.slice(0, 4)) === 1
-}
-
-/**
- * Builds a German IBAN from an 8-digit bank code (BLZ) and a 10-digit account number.
- *
- * @since 0.1.0
- * @category iban
- */
-export const germanIban = (bankCode: string, accountNumber: string): string => {
-  const bban = bankCode + accountNumber.padStart(10, "0")
-  return `DE${ibanCheckDigits("DE", bban)}${bban}`
-}
 
 /** Bank codes of Berlin and online banks, so the generated IBANs look familiar. */
 const BANK_CODES: ReadonlyArray<string> = [
@@ -279,168 +151,6 @@ const counterpartyIban = (seed: number, name: string): string => {
   ibanCache.set(key, iban)
   return iban
 }
-
-// ---------------------------------------------------------------------------
-// Counterparties and templates
-// ---------------------------------------------------------------------------
-
-const FIRST_NAMES: ReadonlyArray<string> = [
-  "Anna", "Jonas", "Sophie", "Felix", "Marie", "Lukas", "Laura", "Paul", "Julia", "Leon",
-  "Hannah", "Maximilian", "Lea", "Tim", "Clara", "Moritz", "Emma", "David", "Katharina", "Jan",
-  "Mia", "Niklas", "Charlotte", "Tobias", "Johanna", "Elif", "Mehmet", "Aylin", "Piotr", "Greta"
-]
-
-const LAST_NAMES: ReadonlyArray<string> = [
-  "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Hoffmann", "Koch",
-  "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann",
-  "Hartmann", "Lange", "Werner", "Krause", "Lehmann", "Köhler", "Yılmaz", "Kaya", "Nowak", "Jäger"
-]
-
-interface Client {
-  readonly name: string
-  readonly project: string
-  /** VAT rate in percent that applies to this client's invoices. */
-  readonly vat: 19 | 7
-}
-
-const CLIENTS: ReadonlyArray<Client> = [
-  { name: "Spreewerk Digital GmbH", project: "Webdesign Relaunch", vat: 19 },
-  { name: "Havelblick Software GmbH", project: "UX-Konzept App", vat: 19 },
-  { name: "Kiezkultur e.V.", project: "Plakatgestaltung Sommerfest", vat: 19 },
-  { name: "Atelier Weißensee UG (haftungsbeschränkt)", project: "Corporate Design", vat: 19 },
-  { name: "Nordlicht Medien GmbH & Co. KG", project: "Social-Media-Grafiken", vat: 19 },
-  { name: "Müller & Partner Architekten PartGmbB", project: "Broschüre Wohnquartier", vat: 19 },
-  { name: "Brandenburger Bio-Hof Lindner", project: "Etikettendesign", vat: 19 },
-  { name: "Verlag Tempelhofer Ufer GmbH", project: "Buchillustrationen", vat: 7 },
-  { name: "Edition Prenzlauer Berg", project: "Covergestaltung", vat: 7 },
-  { name: "Startup Factory Adlershof GmbH", project: "Pitch Deck", vat: 19 },
-  { name: "Stadtteilzentrum Moabit gGmbH", project: "Flyer und Website", vat: 19 },
-  { name: "Fahrradkontor Friedrichshain GmbH", project: "Onlineshop-Design", vat: 19 }
-]
-
-interface Merchant {
-  readonly name: string
-  /** ISO 18245 merchant category code. */
-  readonly mcc: string
-  /** Relative frequency among the merchants of its list. */
-  readonly weight: number
-  /** Range of the amount in cents (positive). */
-  readonly min: number
-  readonly max: number
-  readonly business?: {
-    readonly categoryCode: string
-    readonly translation: string
-    readonly vat: 19 | 7
-  }
-  readonly foreign?: { readonly currency: string; readonly country: string }
-}
-
-const PRIVATE_MERCHANTS: ReadonlyArray<Merchant> = [
-  { name: "REWE Markt GmbH", mcc: "5411", weight: 6, min: 4_50, max: 95_00 },
-  { name: "EDEKA Center", mcc: "5411", weight: 5, min: 3_20, max: 80_00 },
-  { name: "Lidl Vertriebs GmbH", mcc: "5411", weight: 5, min: 2_80, max: 65_00 },
-  { name: "ALDI Nord", mcc: "5411", weight: 5, min: 2_50, max: 55_00 },
-  { name: "Bio Company", mcc: "5411", weight: 3, min: 5_00, max: 70_00 },
-  { name: "dm-drogerie markt", mcc: "5912", weight: 4, min: 2_45, max: 45_00 },
-  { name: "Rossmann", mcc: "5912", weight: 3, min: 1_99, max: 38_00 },
-  { name: "Kaufland", mcc: "5411", weight: 2, min: 6_00, max: 110_00 },
-  { name: "IKEA Deutschland", mcc: "5712", weight: 0.4, min: 9_99, max: 149_00 },
-  { name: "Apotheke am Hermannplatz", mcc: "5912", weight: 1, min: 4_95, max: 42_00 },
-  { name: "Zalando SE", mcc: "5651", weight: 0.8, min: 19_95, max: 139_00 },
-  { name: "Späti Weserstraße", mcc: "5499", weight: 3, min: 1_50, max: 12_00 },
-  { name: "Backwerk", mcc: "5462", weight: 4, min: 1_80, max: 9_50 },
-  { name: "Kino Babylon", mcc: "7832", weight: 0.8, min: 9_00, max: 24_00 },
-  { name: "Booking.com", mcc: "4722", weight: 0.15, min: 89_00, max: 320_00, foreign: { currency: "EUR", country: "NL" } },
-  { name: "Ryanair", mcc: "4511", weight: 0.15, min: 29_99, max: 189_00, foreign: { currency: "EUR", country: "IE" } }
-]
-
-const RESTAURANTS: ReadonlyArray<Merchant> = [
-  { name: "Café Rix", mcc: "5814", weight: 4, min: 3_20, max: 18_00 },
-  { name: "Mustafas Gemüse Kebap", mcc: "5814", weight: 3, min: 5_50, max: 14_00 },
-  { name: "Trattoria da Enzo", mcc: "5812", weight: 1.5, min: 18_00, max: 85_00 },
-  { name: "Curry 36", mcc: "5814", weight: 2, min: 4_50, max: 12_00 },
-  { name: "The Barn Coffee Roasters", mcc: "5814", weight: 4, min: 3_80, max: 16_00 },
-  { name: "Markthalle Neun", mcc: "5812", weight: 1.5, min: 8_00, max: 45_00 },
-  { name: "Restaurant Nobelhart", mcc: "5812", weight: 0.3, min: 60_00, max: 240_00,
-    business: { categoryCode: "ENTERTAINMENT", translation: "Bewirtung", vat: 19 } }
-]
-
-const BUSINESS_MERCHANTS: ReadonlyArray<Merchant> = [
-  { name: "Amazon EU S.a.r.l.", mcc: "5942", weight: 2, min: 8_99, max: 189_00,
-    business: { categoryCode: "OFFICE_COSTS", translation: "Bürokosten", vat: 19 } },
-  { name: "Apple Distribution International", mcc: "5734", weight: 0.4, min: 99, max: 349_00,
-    business: { categoryCode: "ASSETS_LESS_THAN_EUR_250", translation: "Anlagegüter bis 250 €", vat: 19 },
-    foreign: { currency: "EUR", country: "IE" } },
-  { name: "Adobe Systems Software Ireland", mcc: "5734", weight: 1, min: 23_79, max: 71_39,
-    business: { categoryCode: "SOFTWARE_AND_LICENSES", translation: "Software und Lizenzen", vat: 19 },
-    foreign: { currency: "EUR", country: "IE" } },
-  { name: "Figma Inc.", mcc: "5734", weight: 1, min: 14_00, max: 54_00,
-    business: { categoryCode: "SOFTWARE_AND_LICENSES", translation: "Software und Lizenzen", vat: 19 },
-    foreign: { currency: "USD", country: "US" } },
-  { name: "Deutsche Bahn Fernverkehr", mcc: "4112", weight: 1.2, min: 17_90, max: 139_90,
-    business: { categoryCode: "TRAVEL_COSTS", translation: "Reisekosten", vat: 7 } },
-  { name: "BVG Berliner Verkehrsbetriebe", mcc: "4111", weight: 3, min: 3_50, max: 49_00,
-    business: { categoryCode: "PUBLIC_TRANSPORT", translation: "Öffentliche Verkehrsmittel", vat: 7 } },
-  { name: "Thalia Bücher GmbH", mcc: "5942", weight: 1, min: 9_99, max: 59_00,
-    business: { categoryCode: "BOOKS", translation: "Fachliteratur", vat: 7 } },
-  { name: "Modulor GmbH", mcc: "5945", weight: 1, min: 6_50, max: 120_00,
-    business: { categoryCode: "OFFICE_COSTS", translation: "Bürokosten", vat: 19 } },
-  { name: "MediaMarkt Berlin-Alexanderplatz", mcc: "5732", weight: 0.3, min: 19_99, max: 249_00,
-    business: { categoryCode: "ASSETS_LESS_THAN_EUR_250", translation: "Anlagegüter bis 250 €", vat: 19 } },
-  { name: "Google Workspace", mcc: "5734", weight: 1, min: 6_90, max: 13_80,
-    business: { categoryCode: "IT_COSTS", translation: "IT-Kosten", vat: 19 },
-    foreign: { currency: "EUR", country: "IE" } }
-]
-
-interface Creditor {
-  readonly name: string
-  readonly min: number
-  readonly max: number
-  readonly purpose: string
-  readonly categoryCode: string
-  readonly translation: string
-  /** VAT rate in percent, 0 for a VAT-exempt business expense (insurance), or undefined for a private expense. */
-  readonly vat?: 19 | 7 | 0
-}
-
-const DIRECT_DEBIT_CREDITORS: ReadonlyArray<Creditor> = [
-  { name: "Spotify AB", min: 10_99, max: 10_99, purpose: "Spotify Premium", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
-  { name: "Netflix International B.V.", min: 13_99, max: 13_99, purpose: "Netflix Abo", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
-  { name: "Vattenfall Europe Sales GmbH", min: 48_00, max: 96_00, purpose: "Abschlag Strom Vertragskonto", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
-  { name: "Allianz Versicherungs-AG", min: 8_45, max: 32_10, purpose: "Haftpflichtversicherung Beitrag", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
-  { name: "Urban Sports GmbH", min: 39_00, max: 79_00, purpose: "Mitgliedschaft Urban Sports Club", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
-  { name: "Hetzner Online GmbH", min: 4_51, max: 42_77, purpose: "Rechnung Cloud Server", categoryCode: "IT_COSTS", translation: "IT-Kosten", vat: 19 },
-  { name: "Hiscox SA", min: 19_17, max: 19_17, purpose: "Berufshaftpflicht Versicherungsschein", categoryCode: "INSURANCES", translation: "Versicherungen", vat: 0 },
-  { name: "Künstlersozialkasse", min: 96_00, max: 96_00, purpose: "KSK Beitrag Versicherungsnummer", categoryCode: "PRIVATE_OUT", translation: "Privatentnahme" },
-  { name: "Telefónica Germany GmbH & Co. OHG", min: 17_99, max: 24_99, purpose: "O2 Mobilfunk Rechnung", categoryCode: "TELECOMMUNICATION", translation: "Telekommunikation", vat: 19 }
-]
-
-const FREELANCERS: ReadonlyArray<{ readonly service: string }> = [
-  { service: "Illustration" },
-  { service: "Fotografie" },
-  { service: "Lektorat" },
-  { service: "Frontend-Entwicklung" },
-  { service: "Übersetzung EN" }
-]
-
-const PRIVATE_OUT_PURPOSES: ReadonlyArray<string> = [
-  "Anteil Urlaub Ostsee", "Geschenk für Paul", "Konzertkarten", "Anteil Abendessen", "WG-Party Getränke",
-  "Rückzahlung Auslage", "Hochzeitsgeschenk", "Anteil Mietwagen", "Kita-Beitrag Patenkind", "Sommerfest Kasse"
-]
-
-const PRIVATE_IN_PURPOSES: ReadonlyArray<string> = [
-  "Rückzahlung Abendessen", "Anteil Konzertkarten", "Danke fürs Auslegen", "Geburtstagsgeschenk",
-  "Anteil Ferienwohnung", "Rückzahlung Bahnticket", "Flohmarkt Verkauf"
-]
-
-const MONTHS_DE: ReadonlyArray<string> = [
-  "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"
-]
-
-/** The sandbox user's own savings account, which receives her monthly transfer. */
-const SAVINGS_ACCOUNT_NAME = "Lena Schulz"
-const TAX_OFFICE = "Finanzamt Neukölln"
-const TAX_NUMBER = "16/262/01234"
 
 // ---------------------------------------------------------------------------
 // Drafts: everything a booking needs except its date-dependent text
