@@ -52,8 +52,9 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@kontist/cor
  */
 export class OAuthError extends Schema.TaggedError<OAuthError>("@kontist/core/OAuthError")("OAuthError", {
   /**
-   * The RFC 6749 error code, `state_mismatch` / `missing_code` / `no_pending_authorization` for callback
-   * problems, or `no_refresh_token` when `refresh` has nothing to refresh with.
+   * The RFC 6749 error code (`login_required` when silent renewal finds no session), `state_mismatch`,
+   * `missing_code` or `no_pending_authorization` for callback problems, `no_refresh_token` when `refresh`
+   * has nothing to refresh with, or `timeout` when silent renewal received no answer in time.
    */
   error: Schema.String,
   description: Schema.String
