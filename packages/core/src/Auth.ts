@@ -39,6 +39,11 @@ export interface Service {
   readonly authorizationUrl: (options?: {
     readonly state?: string | undefined
     readonly pkce?: boolean | undefined
+    /**
+     * A PKCE verifier kept by the caller (43 to 128 unreserved characters).
+     * It implies PKCE; without it a fresh verifier is generated.
+     */
+    readonly verifier?: Redacted.Redacted<string> | undefined
     readonly prompt?: "none" | undefined
     readonly responseMode?: "web_message" | undefined
     /**
@@ -228,8 +233,11 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
       }
 
       const state = options?.state ?? (yield* Pkce.generateState)
-      const usePkce = options?.pkce ?? Option.isNone(config.clientSecret)
-      const verifier = usePkce ? Option.some(yield* Pkce.generateVerifier()) : Option.none()
+      const verifier = options?.verifier !== undefined
+        ? Option.some(yield* Pkce.validateVerifier(options.verifier))
+        : (options?.pkce ?? Option.isNone(config.clientSecret))
+        ? Option.some(yield* Pkce.generateVerifier())
+        : Option.none()
 
       const params = new URLSearchParams({
         response_type: "code",

@@ -56,6 +56,26 @@ export const generateVerifier = (
     )
 
 /**
+ * Checks a verifier kept by the caller: 43 to 128 characters of the
+ * unreserved alphabet, as RFC 7636 section 4.1 requires. The message never
+ * contains the verifier.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateVerifier = (
+  verifier: Redacted.Redacted<string>
+): Effect.Effect<Redacted.Redacted<string>, InvalidInput> =>
+  /^[A-Za-z0-9\-._~]{43,128}$/.test(Redacted.value(verifier))
+    ? Effect.succeed(verifier)
+    : Effect.fail(
+      new InvalidInput({
+        field: "verifier",
+        reason: "a PKCE verifier has 43 to 128 characters of A-Z a-z 0-9 - . _ ~; generate one with Pkce.generateVerifier"
+      })
+    )
+
+/**
  * Derives the S256 code challenge: the unpadded base64url SHA-256 digest of
  * the verifier, computed with `crypto.subtle.digest`.
  *

@@ -297,6 +297,31 @@ describe("Auth.authorizationUrl", () => {
       expect(url.searchParams.get("response_mode")).toBe("web_message")
       expect(request.url).not.toContain(Redacted.value(verifier))
     }))
+
+  it.effect("uses the caller's verifier", () =>
+    Effect.gen(function*() {
+      const verifier = Redacted.make("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+      const { result } = yield* withAuth(tokenEndpoint(tokenReply()), undefined, (auth) =>
+        auth.authorizationUrl({ verifier }))
+
+      const request = Either.getOrThrow(result)
+      const url = new URL(request.url)
+      expect(url.searchParams.get("code_challenge")).toBe("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+      expect(url.searchParams.get("code_challenge_method")).toBe("S256")
+      expect(request.verifier).toEqual(Option.some(verifier))
+    }))
+
+  it.effect("rejects a short verifier", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply()), undefined, (auth) =>
+        auth.authorizationUrl({ verifier: Redacted.make("too-short") }))
+
+      const error = Either.getLeft(result).pipe(Option.getOrThrow)
+      expect(error._tag).toBe("InvalidInput")
+      expect(error.message).toContain("verifier")
+      expect(error.message).not.toContain("too-short")
+      expect(requests).toHaveLength(0)
+    }))
 })
 
 describe("Auth.exchangeCode", () => {

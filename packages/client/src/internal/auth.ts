@@ -5,7 +5,6 @@ import { Auth } from "@kontist/core/Auth"
 import { KontistConfig } from "@kontist/core/KontistConfig"
 import { InvalidInput } from "@kontist/core/KontistError"
 import { Mfa } from "@kontist/core/Mfa"
-import * as Pkce from "@kontist/core/Pkce"
 import { Token } from "@kontist/core/Token"
 import { Effect, Encoding, Either, Option, Redacted } from "effect"
 import { KontistToken } from "../Token.js"
@@ -75,16 +74,7 @@ export class AuthClient {
     const verifier = this.#verifier
     const effect = Effect.gen(function*() {
       const auth = yield* Auth
-      if (verifier === undefined) {
-        return (yield* auth.authorizationUrl({ state })).url
-      }
-      // NOTE: `Auth.authorizationUrl` cannot take a caller's verifier yet,
-      // so the challenge is added here to a URL built without PKCE.
-      const request = yield* auth.authorizationUrl({ state, pkce: false })
-      const url = new URL(request.url)
-      url.searchParams.set("code_challenge", yield* Pkce.deriveChallenge(verifier))
-      url.searchParams.set("code_challenge_method", "S256")
-      return url.href
+      return (yield* auth.authorizationUrl({ state, verifier })).url
     })
     return this.#runner.run("auth.getAuthUri", effect).then((url) => {
       this.#authorizationPending = true
