@@ -9,8 +9,8 @@ import { InvalidInput } from "./KontistError.js"
 
 /**
  * IBAN length per country code, following the SWIFT IBAN Registry and
- * checked against the region table of the IbanNet library. A country missing
- * here is checked against the general ISO 13616 limits of 15 to 34 characters.
+ * checked against the region table of the IbanNet library. An IBAN whose
+ * country code is missing here is rejected: every SEPA country is listed.
  *
  * @since 0.1.0
  * @category constants
@@ -27,8 +27,15 @@ export const lengthByCountry: Readonly<Record<string, number>> = {
   SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20, YE: 30
 }
 
-const minLength = 15
-const maxLength = 34
+/**
+ * Countries whose account number part (the BBAN, after the check digits)
+ * has only digits, so that a letter there, such as `O` typed for `0`, gets a
+ * precise message rather than a checksum failure.
+ */
+const numericBbanCountries: ReadonlySet<string> = new Set([
+  "AT", "BE", "CZ", "DE", "DK", "EE", "ES", "FI", "HR", "LT", "NO", "PL", "PT", "SE", "SI", "SK"
+])
+
 const example = "DE89 3704 0044 0532 0130 00"
 
 /**
@@ -80,11 +87,18 @@ const findProblem = (iban: string): string | undefined => {
 
   const country = iban.slice(0, 2)
   const expectedLength = lengthByCountry[country]
-  if (expectedLength !== undefined && iban.length !== expectedLength) {
+  if (expectedLength === undefined) {
+    return `"${iban}" starts with ${country}, which is not a country code of the IBAN registry. Check the first two letters, as in ${example}.`
+  }
+  if (iban.length !== expectedLength) {
     return `"${iban}" has ${iban.length} characters, but ${country} IBANs have ${expectedLength}. Check for a missing or extra character.`
   }
-  if (expectedLength === undefined && (iban.length < minLength || iban.length > maxLength)) {
-    return `"${iban}" has ${iban.length} characters, but an IBAN has ${minLength} to ${maxLength}. Check for a missing or extra character.`
+
+  const letterInBban = iban.slice(4).search(/[A-Z]/)
+  if (numericBbanCountries.has(country) && letterInBban >= 0) {
+    const letter = iban.charAt(4 + letterInBban)
+    const hint = letter === "O" ? " (an O typed for a 0?)" : letter === "I" || letter === "L" ? " (typed for a 1?)" : ""
+    return `"${iban}" has the letter ${letter} at position ${5 + letterInBban}${hint}, but ${country} IBANs have only digits after the country code.`
   }
 
   if (mod97(iban) !== 1) {

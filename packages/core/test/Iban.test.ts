@@ -61,9 +61,19 @@ describe("Iban", () => {
       expect(yield* invalidReason("8937040044053201300012")).toContain("country code")
     }))
 
-  it.effect("checks unknown countries by general length", () =>
+  it.effect("rejects an unknown country code", () =>
     Effect.gen(function*() {
-      expect(yield* invalidReason("ZZ12 3456")).toContain("15 to 34")
+      expect(yield* invalidReason("ZZ12 3456")).toContain("ZZ, which is not a country code")
+      // The checksum of this one is valid, so only the country check rejects it.
+      expect(yield* invalidReason("ZZ22370400440532013000")).toContain("not a country code")
+    }))
+
+  it.effect("names a letter in a numeric account number", () =>
+    Effect.gen(function*() {
+      const reason = yield* invalidReason("DE89 3704 0044 0532 O130 00")
+      expect(reason).toContain("letter O at position 17")
+      expect(reason).toContain("an O typed for a 0?")
+      expect(reason).toContain("DE IBANs have only digits")
     }))
 
   it("decodes and encodes with the schema", () => {
