@@ -38,6 +38,13 @@ const numericBbanCountries: ReadonlySet<string> = new Set([
 
 const example = "DE89 3704 0044 0532 0130 00"
 
+/** Hints for letters that people type in place of a digit that looks alike. */
+const lookalikeHints: Readonly<Record<string, string>> = {
+  O: " (an O typed for a 0?)",
+  I: " (an I typed for a 1?)",
+  L: " (an L typed for a 1?)"
+}
+
 /**
  * Removes spaces (including non-breaking ones) and upper-cases the letters,
  * so that `de89 3704 0044 0532 0130 00` becomes `DE89370400440532013000`.
@@ -97,7 +104,7 @@ const findProblem = (iban: string): string | undefined => {
   const letterInBban = iban.slice(4).search(/[A-Z]/)
   if (numericBbanCountries.has(country) && letterInBban >= 0) {
     const letter = iban.charAt(4 + letterInBban)
-    const hint = letter === "O" ? " (an O typed for a 0?)" : letter === "I" || letter === "L" ? " (typed for a 1?)" : ""
+    const hint = lookalikeHints[letter] ?? ""
     return `"${iban}" has the letter ${letter} at position ${5 + letterInBban}${hint}, but ${country} IBANs have only digits after the country code.`
   }
 
