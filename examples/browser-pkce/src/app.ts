@@ -5,7 +5,9 @@
  *
  * The API base URL comes from the `api` query parameter on the first visit
  * (kept in sessionStorage across the login redirect) and defaults to the
- * sandbox CLI's `http://127.0.0.1:4010`.
+ * sandbox CLI's `http://127.0.0.1:4010`. Only loopback origins are accepted,
+ * so that a deployed copy of this page cannot be pointed at another server
+ * by a link and used to collect logins.
  */
 import { BrowserKontist, RedirectLogin } from "@kontist/browser"
 import { Accounts, Auth, Money, Transactions } from "@kontist/core"
@@ -15,18 +17,45 @@ const baseUrlKey = "kontist-example-base-url"
 const sandboxUrl = "http://127.0.0.1:4010"
 const transactionCount = 20
 
-const resolveBaseUrl = (): string => {
-  const fromQuery = new URL(location.href).searchParams.get("api")
-  if (fromQuery !== null) {
-    sessionStorage.setItem(baseUrlKey, fromQuery)
-    return fromQuery
+/** The hosts of `http://127.0.0.1:*`, `http://localhost:*` and `http://[::1]:*`, as `URL.hostname` spells them. */
+const loopbackHosts: ReadonlyArray<string> = ["127.0.0.1", "localhost", "[::1]"]
+
+/** Returns the origin of `value` when it is an `http` URL on a loopback host, any port, and `undefined` otherwise. */
+const loopbackOrigin = (value: string): string | undefined => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return undefined
   }
-  return sessionStorage.getItem(baseUrlKey) ?? sandboxUrl
+  return url.protocol === "http:" && loopbackHosts.includes(url.hostname) ? url.origin : undefined
 }
+
+interface ApiServer {
+  readonly baseUrl: string
+  /** The `api` query parameter when it was rejected. */
+  readonly rejected: string | undefined
+}
+
+// A stored value is checked again, because sessionStorage may hold one from
+// an older copy of this page.
+const resolveApiServer = (): ApiServer => {
+  const fromQuery = new URL(location.href).searchParams.get("api")
+  const accepted = fromQuery === null ? undefined : loopbackOrigin(fromQuery)
+  if (accepted !== undefined) {
+    sessionStorage.setItem(baseUrlKey, accepted)
+    return { baseUrl: accepted, rejected: undefined }
+  }
+  const stored = sessionStorage.getItem(baseUrlKey)
+  const storedOrigin = stored === null ? undefined : loopbackOrigin(stored)
+  return { baseUrl: storedOrigin ?? sandboxUrl, rejected: fromQuery ?? undefined }
+}
+
+const apiServer = resolveApiServer()
 
 const MainLive = BrowserKontist.layerKontist({
   config: {
-    baseUrl: resolveBaseUrl(),
+    baseUrl: apiServer.baseUrl,
     clientId: "kontist-sandbox",
     // The page itself receives the callback; the sandbox accepts any loopback URL.
     redirectUri: `${location.origin}${location.pathname}`,
@@ -44,6 +73,16 @@ const element = <E extends HTMLElement>(id: string): E => {
   const found = document.getElementById(id)
   if (found === null) throw new Error(`index.html has no element with id "${id}"`)
   return found as E
+}
+
+const renderApiServer = () => {
+  element("api-server").textContent = apiServer.baseUrl
+  const notice = element("api-notice")
+  notice.hidden = apiServer.rejected === undefined
+  if (apiServer.rejected !== undefined) {
+    notice.textContent = `Ignored ?api=${apiServer.rejected}: this page accepts only http://127.0.0.1, ` +
+      `http://localhost or http://[::1] with any port, and uses ${apiServer.baseUrl}.`
+  }
 }
 
 const statusLine = element("status")
@@ -170,4 +209,5 @@ buttons.reload.addEventListener("click", () => run(loadAccount))
 buttons.renew.addEventListener("click", () => run(renewSilently))
 buttons.logout.addEventListener("click", () => run(logout))
 
+renderApiServer()
 void run(start)

@@ -5,6 +5,7 @@
  */
 import * as Accounts from "@kontist/core/Accounts"
 import * as Auth from "@kontist/core/Auth"
+import * as Iban from "@kontist/core/Iban"
 import * as Kontist from "@kontist/core/Kontist"
 import * as KontistConfig from "@kontist/core/KontistConfig"
 import type { KontistError } from "@kontist/core/KontistError"
@@ -213,7 +214,7 @@ export const run = (options: Options) =>
 
     const account = yield* Effect.flatMap(Accounts.Accounts, (accounts) => accounts.main)
     yield* say("")
-    yield* say(`Account  ${Report.formatIban(account.iban)}  BIC ${account.bic}`)
+    yield* say(`Account  ${Iban.format(account.iban)}  BIC ${account.bic}`)
     yield* say(
       `Balance  ${Report.formatCents(account.balance)} (available ${Report.formatCents(account.availableBalance)})`
     )
@@ -232,7 +233,7 @@ export const run = (options: Options) =>
       const target = options.target
       yield* say("")
       yield* say(
-        `Sending ${Report.formatCents(transferCents)} to ${recipient.name} (${Report.formatIban(recipient.iban)})…`
+        `Sending ${Report.formatCents(transferCents)} to ${recipient.name} (${Iban.format(recipient.iban)})…`
       )
       const transfers = yield* Transfers.Transfers
       const sent = yield* transfers.send(

@@ -95,6 +95,3 @@ export const formatTransaction = (transaction: Transaction): string => {
   const purpose = transaction.purpose === undefined ? "" : `, "${transaction.purpose}"`
   return `${date}  ${euros(transaction.amount)}  ${counterparty}${purpose}`
 }
-
-/** Formats an IBAN in groups of four characters. */
-export const formatIban = (iban: string): string => iban.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ")

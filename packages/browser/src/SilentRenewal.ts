@@ -11,7 +11,7 @@
  */
 import { Auth, TokenRenewal } from "@kontist/core/Auth"
 import { KontistConfig } from "@kontist/core/KontistConfig"
-import { type KontistError, OAuthError } from "@kontist/core/KontistError"
+import { InvalidInput, type KontistError, OAuthError } from "@kontist/core/KontistError"
 import type { Token } from "@kontist/core/Token"
 import { Context, Deferred, Duration, Effect, Exit, Layer, Option, Schema } from "effect"
 
@@ -123,7 +123,14 @@ const failure = (error: string, description: string) =>
  * Renews the token in a hidden iframe and stores it: builds a PKCE
  * authorization URL with `prompt=none&response_mode=web_message`, accepts a
  * message only from the API's origin (`KontistConfig.baseUrl`), checks its
- * state and exchanges its code with `Auth.exchangeCode`.
+ * state and exchanges its code with `Auth.exchangeCode`. The request is not
+ * remembered by `Auth`, so a renewal that runs while an interactive login
+ * waits for its callback does not replace that login's state and verifier.
+ *
+ * It needs `KontistConfig.redirectUri`: the authorization server checks it
+ * against the URIs registered for the client, and the code exchange must
+ * send the same one. Without it, the renewal fails with `InvalidInput`
+ * before any request.
  *
  * Fails with `OAuthError` carrying the server's `error` (such as
  * `login_required` when the session at the API has ended), `state_mismatch`,
@@ -138,8 +145,22 @@ export const renew = (options: Options = {}): Effect.Effect<Token, KontistError,
     const config = yield* KontistConfig
     const origin = new URL(config.baseUrl).origin
     const timeout = Duration.decode(options.timeout ?? defaultTimeout)
+    if (Option.isNone(config.redirectUri)) {
+      return yield* new InvalidInput({
+        field: "redirectUri",
+        reason:
+          "silent renewal needs the redirect URI registered for this app; set redirectUri in KontistConfig to the one the login used"
+      })
+    }
+    const redirectUri = config.redirectUri.value
 
-    const request = yield* auth.authorizationUrl({ pkce: true, prompt: "none", responseMode: "web_message" })
+    const request = yield* auth.authorizationUrl({
+      pkce: true,
+      prompt: "none",
+      responseMode: "web_message",
+      redirectUri,
+      remember: false
+    })
     // The URL is used as built, because encoding the state again would make
     // the server echo a value other than the one issued.
     const message = yield* awaitWebMessage(request.url, origin).pipe(
@@ -168,13 +189,12 @@ export const renew = (options: Options = {}): Effect.Effect<Token, KontistError,
       })
     }
 
-    // `exchangeCode` reads the code from a callback URL on the redirect URI
-    // that the authorization request named.
-    const redirectUri = new URL(request.url).searchParams.get("redirect_uri") ?? `${location.origin}${location.pathname}`
+    // `exchangeCode` reads the code from a callback URL. The request was not
+    // remembered, so it gets the state, verifier and redirect URI from here.
     const callbackUrl = new URL(redirectUri)
     callbackUrl.searchParams.set("code", code)
     callbackUrl.searchParams.set("state", state)
-    return yield* auth.exchangeCode(callbackUrl.href, { state: request.state, verifier: request.verifier })
+    return yield* auth.exchangeCode(callbackUrl.href, { state: request.state, verifier: request.verifier, redirectUri })
   }).pipe(Effect.withSpan("Kontist.SilentRenewal.renew"))
 
 /**

@@ -265,3 +265,88 @@ describe("completeLogin on the example page", () => {
     expect(authorizationCodeGrants()).toHaveLength(0)
   })
 })
+
+describe("api parameter of the example page", () => {
+  const loopbackHosts = ["127.0.0.1", "localhost", "[::1]"]
+
+  /** Aborts every request to a host other than loopback, so no test reaches another machine, and records it. */
+  const blockOtherHosts = async (page: Page): Promise<Array<string>> => {
+    const blocked: Array<string> = []
+    await page.context().route((url) => !loopbackHosts.includes(url.hostname), (route) => {
+      blocked.push(route.request().url())
+      return route.abort()
+    })
+    return blocked
+  }
+
+  const shownApiServer = async (page: Page) => ({
+    server: await page.locator("#api-server").textContent(),
+    notice: await page.locator("#api-notice").isVisible() ? await page.locator("#api-notice").textContent() : null,
+    stored: await page.evaluate(() => sessionStorage.getItem("kontist-example-base-url"))
+  })
+
+  it("ignores an API server that is not loopback", async () => {
+    const { page } = await openBrowser()
+    const blocked = await blockOtherHosts(page)
+    await page.goto(`${pageUrl}?api=${encodeURIComponent(sandbox.url)}`)
+    expect((await settle(page)).state).toBe("logged-out")
+
+    const rejected = [
+      "https://api.invalid",
+      "http://api.invalid:4010",
+      "https://127.0.0.1:4010",
+      "http://127.0.0.1.invalid:4010",
+      "http://localhost.invalid:4010",
+      "javascript:alert(1)",
+      "not a URL"
+    ]
+    for (const value of rejected) {
+      await page.goto(`${pageUrl}?api=${encodeURIComponent(value)}`)
+      expect((await settle(page)).state, value).toBe("logged-out")
+
+      const shown = await shownApiServer(page)
+      expect(shown.server, value).toBe(sandbox.url)
+      expect(shown.notice, value).toBe(
+        `Ignored ?api=${value}: this page accepts only http://127.0.0.1, http://localhost or http://[::1] with any port, and uses ${sandbox.url}.`
+      )
+      expect(shown.stored, value).toBe(sandbox.url)
+    }
+
+    // The login still goes to the accepted server.
+    await page.click("#start-login")
+    await page.waitForURL((url) => url.href.startsWith(`${sandbox.url}/api/oauth/authorize`))
+    expect(blocked).toEqual([])
+  })
+
+  it("uses the default server when only a rejected one was given", async () => {
+    const { page } = await openBrowser()
+    const blocked = await blockOtherHosts(page)
+
+    await page.goto(`${pageUrl}?api=${encodeURIComponent("https://api.invalid")}`)
+    expect((await settle(page)).state).toBe("logged-out")
+
+    const shown = await shownApiServer(page)
+    expect(shown.server).toBe("http://127.0.0.1:4010")
+    expect(shown.notice).toContain("Ignored ?api=https://api.invalid")
+    expect(shown.stored).toBeNull()
+    expect(blocked).toEqual([])
+  })
+
+  it("accepts loopback API servers", async () => {
+    const { page } = await openBrowser()
+    const blocked = await blockOtherHosts(page)
+
+    // Logged out, the page sends no API request, so nothing needs to listen on these ports.
+    const accepted: ReadonlyArray<readonly [string, string]> = [
+      ["http://127.0.0.1:4011", "http://127.0.0.1:4011"],
+      ["http://localhost:4012/", "http://localhost:4012"],
+      ["http://[::1]:4013/api", "http://[::1]:4013"]
+    ]
+    for (const [value, origin] of accepted) {
+      await page.goto(`${pageUrl}?api=${encodeURIComponent(value)}`)
+      expect((await settle(page)).state, value).toBe("logged-out")
+      expect(await shownApiServer(page), value).toEqual({ server: origin, notice: null, stored: origin })
+    }
+    expect(blocked).toEqual([])
+  })
+})

@@ -9,11 +9,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { RunOptions, RunResult } from "./fixtures/renewal.js"
 import { useChromium } from "./support/chromium.js"
 import { buildFixturePage, type FixturePage } from "./support/fixturePage.js"
+import { type ForgingServer, startForgingServer } from "./support/forgingServer.js"
 import { type StaticServer, startStaticServer } from "./support/staticServer.js"
 
 let fixture: FixturePage
 let pages: StaticServer
 let sandbox: RunningSandbox
+let forger: ForgingServer
 let fixtureUrl: string
 
 beforeAll(async () => {
@@ -21,9 +23,11 @@ beforeAll(async () => {
   pages = await startStaticServer({ "/": fixture.dir })
   fixtureUrl = `${pages.url}/index.html`
   sandbox = await start({ port: 0, corsOrigins: [pages.url], transactions: 10 })
+  forger = await startForgingServer(pages.url)
 }, 60_000)
 
 afterAll(async () => {
+  await forger?.close()
   await sandbox?.close()
   await pages?.close()
   await fixture?.remove()
@@ -31,6 +35,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   sandbox.clearRequests()
+  forger.clearRequests()
 })
 
 const openBrowser = useChromium()
@@ -121,6 +126,53 @@ describe("SilentRenewal", () => {
 
     expect(result).toMatchObject({ outcome: "success" })
     expect(sandbox.requests().filter((request) => request.path === "/api/oauth/token")).toHaveLength(1)
+    expect(await leftovers(page)).toEqual({ iframes: 0, messageListeners: 0 })
+  })
+
+  it("ignores the iframe's messages from another origin", async () => {
+    const { page } = await openBrowser()
+    await openFixture(page)
+    forger.forgeFrom = "other"
+
+    // The authorize endpoint redirects the iframe to a page of another
+    // origin, which posts a response with the right state from the iframe's
+    // own window. Only the origin check can reject it.
+    const result = await renew(page, { baseUrl: forger.apiUrl, timeoutMillis: 1_000 })
+
+    expect(result.forgedFromIframes).toBeGreaterThan(0)
+    expect(result).toMatchObject({ outcome: "failure", tag: "OAuthError", error: "timeout" })
+    expect(forger.tokenRequests()).toBe(0)
+    expect(await leftovers(page)).toEqual({ iframes: 0, messageListeners: 0 })
+  })
+
+  it("accepts the iframe's messages from the API origin", async () => {
+    const { page } = await openBrowser()
+    await openFixture(page)
+    forger.forgeFrom = "api"
+
+    // The same forged page served from the API's origin passes both checks,
+    // so its made-up code reaches the token endpoint, which rejects it. This
+    // shows that the case above differs only in the origin.
+    const result = await renew(page, { baseUrl: forger.apiUrl, timeoutMillis: 10_000 })
+
+    expect(result.forgedFromIframes).toBeGreaterThan(0)
+    expect(result).toMatchObject({ outcome: "failure", tag: "OAuthError", error: "invalid_grant" })
+    expect(forger.tokenRequests()).toBe(1)
+    expect(await leftovers(page)).toEqual({ iframes: 0, messageListeners: 0 })
+  })
+
+  it("keeps a pending interactive login", async () => {
+    const { page } = await openBrowser()
+    await startSession(page)
+
+    // The fixture builds a remembered authorization URL first, renews, then
+    // sends a callback with the first login's state and a made-up code. The
+    // sandbox rejecting the code (invalid_grant) shows that the state check
+    // passed, so the renewal did not replace the pending login.
+    const result = await renew(page, { baseUrl: sandbox.url, timeoutMillis: 10_000, pendingLogin: true })
+
+    expect(result).toMatchObject({ outcome: "success", pendingLogin: "invalid_grant" })
+    expect(sandbox.requests().filter((request) => request.grantType === "authorization_code")).toHaveLength(2)
     expect(await leftovers(page)).toEqual({ iframes: 0, messageListeners: 0 })
   })
 

@@ -13,8 +13,9 @@ const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
  * plain strings because the caller asked for them, for example to keep them
  * for a later `setToken`.
  *
- * `toString()` and Node's `util.inspect` (and so `console.log`) show
- * `<redacted>` in place of the secrets. `JSON.stringify` does not redact.
+ * `toString()`, Node's `util.inspect` (and so `console.log`) and
+ * `JSON.stringify` show `<redacted>` in place of the secrets. Read
+ * `accessToken` and `refreshToken` directly to get the plain values.
  *
  * @since 0.1.0
  * @category models
@@ -57,7 +58,20 @@ export class KontistToken {
     return `KontistToken(expires ${this.expires.toISOString()}, scopes ${this.scopes.join(" ")})`
   }
 
+  /**
+   * Returns the fields with `<redacted>` in place of the access and refresh
+   * tokens, so that logging `JSON.stringify(token)` leaks no secret. `expires`
+   * becomes an ISO 8601 string, as for any `Date`.
+   */
+  toJSON(): object {
+    return this.#redacted()
+  }
+
   [inspectSymbol](): object {
+    return this.#redacted()
+  }
+
+  #redacted(): object {
     return {
       accessToken: "<redacted>",
       refreshToken: this.refreshToken === undefined ? undefined : "<redacted>",

@@ -132,6 +132,32 @@ describe("client.auth", () => {
     expect(inspect(token)).toContain("<redacted>")
   })
 
+  it("token hides its secrets from JSON.stringify", async () => {
+    const token = await (await loggedInClient()).auth.refresh()
+    const json = JSON.stringify(token)
+
+    expect(json).not.toContain(token.accessToken)
+    expect(json).not.toContain(token.refreshToken)
+    expect(JSON.parse(json)).toEqual({
+      accessToken: "<redacted>",
+      refreshToken: "<redacted>",
+      tokenType: "bearer",
+      expires: token.expires.toISOString(),
+      scopes: token.scopes,
+      confirmed: token.confirmed
+    })
+  })
+
+  it("token keeps its secrets readable as properties", async () => {
+    const token = await (await loggedInClient()).auth.refresh()
+    JSON.stringify(token)
+
+    expect(token.accessToken).not.toBe("<redacted>")
+    expect(token.accessToken.length).toBeGreaterThan(0)
+    expect(typeof token.refreshToken).toBe("string")
+    expect(token.refreshToken).not.toBe("<redacted>")
+  })
+
   it("getMFAConfirmedToken returns a confirmed token", async () => {
     sandbox().configure({ mfa: { answer: "approve", delayMs: 50 } })
     const client = await loggedInClient()

@@ -91,6 +91,28 @@ describe("classic script-tag page", () => {
     expect(problems.pageErrors).toEqual([])
   })
 
+  it("ignores an API server that is not loopback", async () => {
+    const { page } = await openBrowser()
+    const blocked: Array<string> = []
+    await page.context().route((url) => !["127.0.0.1", "localhost", "[::1]"].includes(url.hostname), (route) => {
+      blocked.push(route.request().url())
+      return route.abort()
+    })
+    await page.goto(`${pageUrl}?api=${encodeURIComponent(sandbox.url)}`)
+    await page.waitForSelector("#start-login:not([hidden])")
+
+    await page.goto(`${pageUrl}?api=${encodeURIComponent("https://api.invalid")}`)
+    await page.waitForSelector("#start-login:not([hidden])")
+
+    expect(await page.locator("#api-server").textContent()).toBe(sandbox.url)
+    expect(await page.locator("#api-notice").textContent()).toBe(
+      `Ignored ?api=https://api.invalid: this page accepts only http://127.0.0.1, http://localhost or http://[::1] with any port, and uses ${sandbox.url}.`
+    )
+    await page.click("#start-login")
+    await page.waitForURL((url) => url.href.startsWith(`${sandbox.url}/api/oauth/authorize`))
+    expect(blocked).toEqual([])
+  })
+
   it("defines Kontist with typed errors", async () => {
     const { page, problems } = await openBrowser()
     await page.goto(`${pageUrl}?api=${encodeURIComponent(sandbox.url)}`)

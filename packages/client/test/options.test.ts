@@ -49,6 +49,43 @@ describe("new Client", () => {
     expect(error.message).not.toContain("too short!")
   })
 
+  it("rejects a verifier with a character outside the alphabet", () => {
+    const invalid = `${verifier.slice(0, 42)}!`
+    const error = constructionError({ ...base, verifier: invalid, state: "s", redirectUri: "http://127.0.0.1:9/cb" })
+    expect(error.field).toBe("verifier")
+    expect(error.message).toContain("has 43 characters")
+    expect(error.message).not.toContain(invalid)
+  })
+
+  it("does not quote a clientSecret of the wrong type", () => {
+    const secret = { value: "s3cret-in-an-object" } as unknown as string
+    const error = constructionError({ ...base, clientSecret: secret })
+    expect(error.field).toBe("clientSecret")
+    expect(error.message).toContain("got an object")
+    expect(error.message).not.toContain("s3cret-in-an-object")
+  })
+
+  it("does not quote a numeric clientSecret", () => {
+    const error = constructionError({ ...base, clientSecret: 987654321 as unknown as string })
+    expect(error.field).toBe("clientSecret")
+    expect(error.message).toContain("got a number")
+    expect(error.message).not.toContain("987654321")
+  })
+
+  it("does not quote a verifier of the wrong type", () => {
+    const wrapped = [verifier] as unknown as string
+    const error = constructionError({ ...base, verifier: wrapped, state: "s", redirectUri: "http://127.0.0.1:9/cb" })
+    expect(error.field).toBe("verifier")
+    expect(error.message).toContain("got an array")
+    expect(error.message).not.toContain(verifier)
+  })
+
+  it("quotes a state of the wrong type", () => {
+    const error = constructionError({ ...base, state: 42 as unknown as string })
+    expect(error.field).toBe("state")
+    expect(error.message).toBe("Invalid state: expected a non-empty string or no value, got 42")
+  })
+
   it("rejects a missing clientId", () => {
     expect(constructionError({ ...base, clientId: "" }).field).toBe("clientId")
   })

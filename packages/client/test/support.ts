@@ -3,6 +3,7 @@
  * it, and the sandbox's login form submitted the way a browser would.
  */
 import { demo, type RunningSandbox, type SandboxOptions, start } from "@kontist/sandbox"
+import * as Net from "node:net"
 import { afterAll, afterEach, beforeAll } from "vitest"
 import { Client, type ClientOptions } from "../src/node.js"
 
@@ -87,5 +88,69 @@ export const waitFor = async (what: string, condition: () => boolean, timeoutMs 
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** A TCP proxy on 127.0.0.1 that counts the WebSocket connections passing through it. */
+export interface CountingProxy {
+  /** `http://127.0.0.1:PORT`, to use as a client's `baseUrl`. */
+  readonly url: string
+  /** WebSocket connections whose TCP connection is still open. */
+  openWebSockets(): number
+  /** WebSocket connections opened since the proxy started. */
+  webSocketsOpened(): number
+  close(): Promise<void>
+}
+
+/**
+ * Starts a TCP proxy to `target` (such as `sandbox().port`). A connection
+ * counts as a WebSocket when its first bytes are an HTTP request with
+ * `Upgrade: websocket`. It stays open until either side closes the TCP
+ * connection, so a closed count shows that the client released the socket.
+ */
+export const startCountingProxy = async (target: number): Promise<CountingProxy> => {
+  const sockets = new Set<Net.Socket>()
+  let open = 0
+  let opened = 0
+
+  const server = Net.createServer((client) => {
+    sockets.add(client)
+    const upstream = Net.connect(target, "127.0.0.1")
+    sockets.add(upstream)
+    let isWebSocket = false
+    client.once("data", (first: Buffer) => {
+      if (/^upgrade:\s*websocket/im.test(first.toString("latin1"))) {
+        isWebSocket = true
+        open += 1
+        opened += 1
+      }
+    })
+    client.once("close", () => {
+      if (isWebSocket) open -= 1
+      sockets.delete(client)
+      upstream.destroy()
+    })
+    upstream.once("close", () => {
+      sockets.delete(upstream)
+      client.destroy()
+    })
+    client.on("error", () => upstream.destroy())
+    upstream.on("error", () => client.destroy())
+    client.pipe(upstream)
+    upstream.pipe(client)
+  })
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as Net.AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    openWebSockets: () => open,
+    webSocketsOpened: () => opened,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })
   }
 }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, onTestFinished } from "vitest"
 import { GraphQLError, InvalidInput, type TransactionData } from "../src/node.js"
-import { useSandbox, waitFor } from "./support.js"
+import { startCountingProxy, useSandbox, waitFor } from "./support.js"
 
 const isIsoDate = (value: string) => !Number.isNaN(Date.parse(value)) && value.endsWith("Z")
 
@@ -91,6 +91,27 @@ describe("client.models.transaction", () => {
     await expect(iterator.next()).rejects.toBeInstanceOf(InvalidInput)
   })
 
+  it("fetchAll rejects a page size over 50", async () => {
+    const client = await loggedInClient()
+    sandbox().clearRequests()
+    const error = await client.models.transaction.fetchAll({ first: 51 }).next().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(InvalidInput)
+    expect((error as InvalidInput).field).toBe("first")
+    expect(sandbox().requests()).toHaveLength(0)
+  })
+
+  it("fetchAll continues after a cursor", async () => {
+    const client = await loggedInClient()
+    const first = await client.models.transaction.fetch({ first: 10 })
+    const rest: Array<string> = []
+    for await (const transaction of client.models.transaction.fetchAll({ after: first.pageInfo.endCursor! })) {
+      rest.push(transaction.id)
+    }
+    expect(rest.length + first.items.length).toBe(sandbox().dataset().count)
+    const firstIds = new Set(first.items.map((item) => item.id))
+    expect(rest.some((id) => firstIds.has(id))).toBe(false)
+  })
+
   it("fetch rejects a page size over 50", async () => {
     const client = await loggedInClient()
     sandbox().clearRequests()
@@ -100,7 +121,10 @@ describe("client.models.transaction", () => {
   })
 
   it("subscribe delivers new transactions until unsubscribe", async () => {
-    const client = await loggedInClient()
+    // The client reaches the sandbox through a proxy that detects when the WebSocket's TCP connection closes.
+    const proxy = await startCountingProxy(sandbox().port)
+    onTestFinished(() => proxy.close())
+    const client = await loggedInClient({ baseUrl: proxy.url })
     const received: Array<TransactionData> = []
     const errors: Array<unknown> = []
     sandbox().clearRequests()
@@ -114,8 +138,11 @@ describe("client.models.transaction", () => {
     expect(received[0]?.amount).toBe(4_200)
     expect(received[0]?.name).toBe("Anna Berger")
     expect(typeof received[0]?.bookingDate).toBe("string")
+    expect(proxy.openWebSockets()).toBe(1)
 
     subscription.unsubscribe()
+    await waitFor("the WebSocket to close", () => proxy.openWebSockets() === 0)
+    expect(proxy.webSocketsOpened()).toBe(1)
     await new Promise((resolve) => setTimeout(resolve, 100))
     sandbox().injectTransaction({ amount: 100, name: "Anna Berger", iban: "DE89370400440532013000", purpose: "After unsubscribe" })
     await new Promise((resolve) => setTimeout(resolve, 200))

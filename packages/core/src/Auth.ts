@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Clock, Context, Effect, Layer, Option, Redacted, Ref, SynchronizedRef } from "effect"
+import { Cause, Clock, Context, Effect, Exit, Layer, Option, Redacted, Ref, SynchronizedRef } from "effect"
 import * as Http from "./internal/http.js"
 import * as TokenEndpoint from "./internal/tokenEndpoint.js"
 import { KontistConfig } from "./KontistConfig.js"
@@ -27,14 +27,30 @@ export interface AuthorizationRequest {
 }
 
 /**
+ * An authorization request that the caller kept itself and passes to
+ * `exchangeCode`. Pass `redirectUri` when `authorizationUrl` was called with
+ * one and `remember: false`. Without it, `exchangeCode` sends the redirect
+ * URI of the matching remembered request, else the configured one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KeptAuthorizationRequest {
+  readonly state: string
+  readonly verifier: Option.Option<Redacted.Redacted<string>>
+  readonly redirectUri?: string | undefined
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
 export interface Service {
   /**
    * Builds the authorization URL with a fresh state and, for clients without
-   * a secret (or when `pkce` is true), a PKCE S256 challenge. The service
-   * remembers the request so that `exchangeCode` can check the callback.
+   * a secret (or when `pkce` is true), a PKCE S256 challenge. Unless
+   * `remember` is false, the service remembers the request, replacing the
+   * one remembered before, so that `exchangeCode` can check the callback.
    */
   readonly authorizationUrl: (options?: {
     readonly state?: string | undefined
@@ -51,25 +67,43 @@ export interface Service {
      * port is known only at run time. `exchangeCode` sends the same URI.
      */
     readonly redirectUri?: string | undefined
+    /**
+     * False leaves the remembered request in place, for a caller that keeps
+     * this request itself and passes it to `exchangeCode`, such as a silent
+     * renewal running while an interactive login waits for its callback.
+     * Defaults to true.
+     */
+    readonly remember?: boolean | undefined
   }) => Effect.Effect<AuthorizationRequest, KontistError>
 
   /**
    * Exchanges the code in `callbackUrl` for a token and stores it. The state
-   * must match the pending request (or `request`, when the caller kept it
+   * must match the remembered request (or `request`, when the caller kept it
    * elsewhere, as a browser does across a redirect).
+   *
+   * Once the token request is sent, the exchange is uninterruptible until
+   * the token is stored, because the code is single use.
    */
   readonly exchangeCode: (
     callbackUrl: string,
-    request?: Pick<AuthorizationRequest, "state" | "verifier">
+    request?: KeptAuthorizationRequest
   ) => Effect.Effect<Token, KontistError>
 
-  /** Password grant; only clients enabled for it may use it. */
+  /**
+   * Password grant; only clients enabled for it may use it. Uninterruptible
+   * from the token request until the token is stored.
+   */
   readonly loginWithPassword: (credentials: {
     readonly username: string
     readonly password: Redacted.Redacted<string> | string
   }) => Effect.Effect<Token, KontistError>
 
-  /** Refreshes the stored token now, keeping the stored refresh token when the response has none. */
+  /**
+   * Refreshes the stored token now, keeping the stored refresh token when
+   * the response has none. Each call sends its own token request. The
+   * request and the store of its result are uninterruptible, because the
+   * server may replace the refresh token with a new one.
+   */
   readonly refresh: Effect.Effect<Token, KontistError>
 
   /** Stores a token obtained elsewhere. */
@@ -79,14 +113,20 @@ export interface Service {
   readonly token: Effect.Effect<Option.Option<Token>, KontistError>
 
   /**
-   * The current access token, refreshed when it expires within a minute.
-   * One refresh runs at a time, however many fibers wait for it.
+   * The current access token, renewed when it expires within a minute (or
+   * within half its lifetime, for a token that lives less than two minutes).
+   *
+   * One renewal runs at a time. Every fiber that was waiting for a renewal
+   * gets its outcome, success or failure, so a failing refresh is sent once
+   * however many fibers wait. A call that starts after a renewal failed
+   * tries again.
    */
   readonly accessToken: Effect.Effect<Redacted.Redacted<string>, KontistError>
 
   /**
    * Marks `rejected` as refused by the server (HTTP 401) and returns a
-   * renewed access token, unless another fiber already replaced it.
+   * renewed access token, unless another fiber already replaced it. Fibers
+   * that wait for a running renewal share its outcome, as in `accessToken`.
    */
   readonly renewAfterRejection: (rejected: Redacted.Redacted<string>) => Effect.Effect<Redacted.Redacted<string>, KontistError>
 
@@ -113,18 +153,58 @@ export class TokenRenewal extends Context.Tag("@kontist/core/TokenRenewal")<Toke
 }>() {}
 
 /**
- * How long before its expiry `accessToken` renews a token, in milliseconds.
+ * How long before its expiry `accessToken` renews a token, in milliseconds,
+ * at most. A token that lives less than twice as long is renewed at half its
+ * lifetime instead.
  *
  * @since 0.1.0
  * @category constants
  */
 export const refreshSkewMillis = 60_000
 
+/**
+ * Milliseconds before expiry at which `token` is renewed. A token stored
+ * without `issuedAt` gets the full `refreshSkewMillis`, so a short-lived one
+ * is renewed at once and its successor carries `issuedAt`.
+ */
+const refreshSkewOf = (token: Token): number =>
+  token.issuedAt === undefined
+    ? refreshSkewMillis
+    : Math.min(refreshSkewMillis, Math.max(0, token.expiresAt - token.issuedAt) / 2)
+
 /** The authorization request that `exchangeCode` checks a callback against. */
 interface PendingAuthorization {
   readonly state: string
   readonly verifier: Option.Option<Redacted.Redacted<string>>
   readonly redirectUri: string
+}
+
+/** The outcome of the last renewal round. */
+interface RoundOutcome {
+  readonly exit: Exit.Exit<Token, KontistError>
+  /** The count of writes (logins, setToken, logout) when the round ended. */
+  readonly writes: number
+}
+
+/** The state kept under the renewal lock. */
+interface Renewals {
+  /** Renewal rounds finished so far. */
+  readonly rounds: number
+  readonly last: Option.Option<RoundOutcome>
+}
+
+/** The options of one `renewLocked` call. */
+interface RenewalRequest {
+  /**
+   * The round count the caller read before it waited for the lock. When a
+   * round finished since, the caller gets that round's outcome. Undefined
+   * always starts a new round, as `refresh` does.
+   */
+  readonly seen: number | undefined
+  /** Decides from the stored token whether a new round is needed. */
+  readonly needsRenewal: (stored: Token) => Effect.Effect<boolean>
+  /** The failure when the token can be renewed neither by refresh token nor by `TokenRenewal`. */
+  readonly whenImpossible: () => KontistError
 }
 
 const noToken = () =>
@@ -143,6 +223,10 @@ const noToken = () =>
  * redeemed only once. The refresh grant sends the client secret when one is
  * configured; a public PKCE client refreshes without it.
  *
+ * A token request and the store of its result are uninterruptible, so an
+ * interruption waits until the response has arrived and is stored. A code
+ * or a rotated refresh token that the server has redeemed is not lost.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -153,10 +237,10 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
     const http = yield* Http.make()
     const renewalFromLayer = yield* Effect.serviceOption(TokenRenewal)
     const pending = yield* Ref.make(Option.none<PendingAuthorization>())
-    // Renewals run one at a time under this ref's lock. Its value counts
-    // them, so that a fiber that saw an older count reuses the token renewed
-    // since instead of renewing again.
-    const renewals = yield* SynchronizedRef.make(0)
+    // Renewals run one at a time under this ref's lock. It counts the
+    // finished rounds and keeps the outcome of the last one, so that fibers
+    // that waited for a round share its result instead of renewing again.
+    const renewals = yield* SynchronizedRef.make<Renewals>({ rounds: 0, last: Option.none() })
     // Counts the writes of logins, setToken and logout. They take only
     // `writeLock`, never the renewal lock, so a TokenRenewal may call them.
     const writes = yield* Ref.make(0)
@@ -177,7 +261,7 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
     )
 
     const isFresh = (token: Token) =>
-      Effect.map(Clock.currentTimeMillis, (now) => token.expiresAt - refreshSkewMillis > now)
+      Effect.map(Clock.currentTimeMillis, (now) => token.expiresAt - refreshSkewOf(token) > now)
 
     // The refresh grant keeps `confirmed`: refreshing a confirmed refresh
     // token gives a confirmed access token.
@@ -189,37 +273,71 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
         Effect.flatMap((response) => toToken(response, Option.some(stored), stored.confirmed))
       )
 
+    // A login, setToken or logout during the renewal wins over its result,
+    // so that a logout cannot be undone by a late refresh.
+    const storeUnlessReplaced = (renewed: Token, writesBefore: number) =>
+      writeLock.withPermits(1)(Effect.gen(function*() {
+        if ((yield* Ref.get(writes)) !== writesBefore) return yield* requireToken
+        yield* store.set(renewed)
+        return renewed
+      }))
+
     // Renews `stored` with its refresh token, else with `TokenRenewal`, else
-    // fails with `whenImpossible`. The caller holds the lock and stores the result.
-    const renewStored = (stored: Token, whenImpossible: () => KontistError) =>
+    // fails with `whenImpossible`, and stores the result. The caller holds
+    // the renewal lock.
+    const renewAndStore = (stored: Token, writesBefore: number, whenImpossible: () => KontistError) =>
       Effect.gen(function*() {
-        if (Option.isSome(stored.refreshToken)) return yield* refreshWith(stored, stored.refreshToken.value)
+        if (Option.isSome(stored.refreshToken)) {
+          // The server may rotate the refresh token. Once it has sent a
+          // response only the new one is valid, so the response must reach
+          // the store.
+          return yield* Effect.uninterruptible(
+            Effect.flatMap(
+              refreshWith(stored, stored.refreshToken.value),
+              (renewed) => storeUnlessReplaced(renewed, writesBefore)
+            )
+          )
+        }
 
         const renewal = Option.orElse(yield* Effect.serviceOption(TokenRenewal), () => renewalFromLayer)
-        if (Option.isSome(renewal)) return yield* renewal.value.renew
-        return yield* Effect.fail(whenImpossible())
+        if (Option.isNone(renewal)) return yield* Effect.fail(whenImpossible())
+        return yield* Effect.uninterruptibleMask((restore) =>
+          Effect.flatMap(restore(renewal.value.renew), (renewed) => storeUnlessReplaced(renewed, writesBefore))
+        )
       })
 
-    const renewLocked = (
-      decide: (stored: Token, renewalCount: number) => Effect.Effect<boolean>,
-      whenImpossible: () => KontistError
-    ) =>
-      SynchronizedRef.modifyEffect(renewals, (renewalCount) =>
-        Effect.gen(function*() {
-          const writesBefore = yield* Ref.get(writes)
-          const stored = yield* requireToken
-          if (!(yield* decide(stored, renewalCount))) return [stored, renewalCount] as const
+    // Runs under the renewal lock. Returns the caller's outcome and the next
+    // state of the lock.
+    const renewOrShare = (
+      state: Renewals,
+      request: RenewalRequest
+    ): Effect.Effect<readonly [Effect.Effect<Token, KontistError>, Renewals], KontistError> =>
+      Effect.gen(function*() {
+        const writesBefore = yield* Ref.get(writes)
 
-          const renewed = yield* renewStored(stored, whenImpossible)
-          // A login, setToken or logout during the renewal wins over its
-          // result, so that a logout cannot be undone by a late refresh.
-          const result = yield* writeLock.withPermits(1)(Effect.gen(function*() {
-            if ((yield* Ref.get(writes)) !== writesBefore) return yield* requireToken
-            yield* store.set(renewed)
-            return renewed
-          }))
-          return [result, renewalCount + 1] as const
-        }))
+        // A round finished while this caller waited: share its outcome. A
+        // failure is shared only while no login, setToken or logout has
+        // happened since, because such a write may have fixed it.
+        if (request.seen !== undefined && state.rounds !== request.seen && Option.isSome(state.last)) {
+          const last = state.last.value
+          if (Exit.isSuccess(last.exit)) return [requireToken, state] as const
+          if (last.writes === writesBefore) return [last.exit, state] as const
+        }
+
+        const stored = yield* requireToken
+        if (!(yield* request.needsRenewal(stored))) return [Effect.succeed(stored), state] as const
+
+        const exit = yield* Effect.exit(renewAndStore(stored, writesBefore, request.whenImpossible))
+        // An interruption inside the renewal (not of this fiber) ends no
+        // round, so the waiting fibers try for themselves.
+        if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return [exit, state] as const
+
+        const outcome: RoundOutcome = { exit, writes: yield* Ref.get(writes) }
+        return [exit, { rounds: state.rounds + 1, last: Option.some(outcome) }] as const
+      })
+
+    const renewLocked = (request: RenewalRequest): Effect.Effect<Token, KontistError> =>
+      SynchronizedRef.modifyEffect(renewals, (state) => renewOrShare(state, request)).pipe(Effect.flatten)
 
     const authorizationUrl = Effect.fn("Kontist.Auth.authorizationUrl")(function*(
       options?: Parameters<Service["authorizationUrl"]>[0]
@@ -253,13 +371,13 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
       if (options?.prompt !== undefined) params.set("prompt", options.prompt)
       if (options?.responseMode !== undefined) params.set("response_mode", options.responseMode)
 
-      yield* Ref.set(pending, Option.some({ state, verifier, redirectUri }))
+      if (options?.remember !== false) yield* Ref.set(pending, Option.some({ state, verifier, redirectUri }))
       return { url: `${config.baseUrl}/api/oauth/authorize?${params.toString()}`, state, verifier }
     })
 
     const exchangeCode = Effect.fn("Kontist.Auth.exchangeCode")(function*(
       callbackUrl: string,
-      request?: Pick<AuthorizationRequest, "state" | "verifier">
+      request?: KeptAuthorizationRequest
     ) {
       let url: URL
       try {
@@ -310,7 +428,7 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
         })
       }
 
-      const redirectUri = Option.match(matchingPending, {
+      const redirectUri = request?.redirectUri ?? Option.match(matchingPending, {
         onNone: () => Option.getOrUndefined(config.redirectUri),
         onSome: (entry) => entry.redirectUri
       })
@@ -325,13 +443,24 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
         onNone: (): Record<string, string> => ({}),
         onSome: (verifier): Record<string, string> => ({ code_verifier: Redacted.value(verifier) })
       })
-      const response = yield* requestToken("authorization_code", {
-        code,
-        redirect_uri: redirectUri,
-        ...tokenEndpoint.clientSecretParam,
-        ...verifierParam
-      })
-      return yield* storeToken(yield* toToken(response, Option.none(), false))
+      // The code is single use, so once it is sent the token must reach the
+      // store even if the caller is interrupted meanwhile.
+      return yield* Effect.uninterruptible(
+        requestToken("authorization_code", {
+          code,
+          redirect_uri: redirectUri,
+          ...tokenEndpoint.clientSecretParam,
+          ...verifierParam
+        }).pipe(
+          // NOTE: the code grant stores an unconfirmed token, even when the
+          // code came from a silent renewal of an MFA-confirmed session. It is
+          // not known whether Kontist's authorize endpoint then issues
+          // confirmed tokens. If it does, such a renewal makes the user pass
+          // MFA again for no reason.
+          Effect.flatMap((response) => toToken(response, Option.none(), false)),
+          Effect.flatMap(storeToken)
+        )
+      )
     })
 
     const loginWithPassword = Effect.fn("Kontist.Auth.loginWithPassword")(function*(
@@ -340,63 +469,71 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
       const password = typeof credentials.password === "string"
         ? credentials.password
         : Redacted.value(credentials.password)
-      const response = yield* requestToken("password", {
-        username: credentials.username,
-        password,
-        scope: config.scopes.join(" "),
-        ...tokenEndpoint.clientSecretParam
-      })
-      return yield* storeToken(yield* toToken(response, Option.none(), false))
+      // Uninterruptible like the code exchange: a token the server issued is stored.
+      return yield* Effect.uninterruptible(
+        requestToken("password", {
+          username: credentials.username,
+          password,
+          scope: config.scopes.join(" "),
+          ...tokenEndpoint.clientSecretParam
+        }).pipe(
+          Effect.flatMap((response) => toToken(response, Option.none(), false)),
+          Effect.flatMap(storeToken)
+        )
+      )
     })
 
-    const refresh = renewLocked(
-      () => Effect.succeed(true),
-      () =>
+    const refresh = renewLocked({
+      seen: undefined,
+      needsRenewal: () => Effect.succeed(true),
+      whenImpossible: () =>
         new OAuthError({
           error: "no_refresh_token",
           description: "the stored token has no refresh token; request the offline scope at login, or log in again"
         })
-    ).pipe(Effect.withSpan("Kontist.Auth.refresh"))
+    }).pipe(Effect.withSpan("Kontist.Auth.refresh"))
 
     const accessToken = Effect.gen(function*() {
-      const seen = yield* SynchronizedRef.get(renewals)
+      const seen = (yield* SynchronizedRef.get(renewals)).rounds
       const stored = yield* requireToken
       if (yield* isFresh(stored)) return stored.accessToken
 
-      // Only the first fiber through the lock renews. The others find a
-      // higher renewal count, or a fresh token, and reuse it.
-      const renewed = yield* renewLocked(
-        (latest, renewalCount) => Effect.map(isFresh(latest), (fresh) => !fresh && renewalCount === seen),
-        () =>
+      // Only the first fiber through the lock renews. The others find that a
+      // round finished since they read `seen`, or a fresh token, and reuse it.
+      const renewed = yield* renewLocked({
+        seen,
+        needsRenewal: (latest) => Effect.map(isFresh(latest), (fresh) => !fresh),
+        whenImpossible: () =>
           new Unauthorized({
             reason: "Expired",
             description: "The access token expired and there is no refresh token to renew it; log in again"
           })
-      )
+      })
       return renewed.accessToken
     }).pipe(Effect.withSpan("Kontist.Auth.accessToken"))
 
     const renewAfterRejection = Effect.fn("Kontist.Auth.renewAfterRejection")(function*(
       rejected: Redacted.Redacted<string>
     ) {
+      const seen = (yield* SynchronizedRef.get(renewals)).rounds
       // Renew only if the rejected token is still the stored one; otherwise
       // another fiber has already replaced it.
-      const renewed = yield* renewLocked(
-        (latest) => Effect.succeed(Redacted.value(latest.accessToken) === Redacted.value(rejected)),
-        () =>
+      const renewed = yield* renewLocked({
+        seen,
+        needsRenewal: (latest) => Effect.succeed(Redacted.value(latest.accessToken) === Redacted.value(rejected)),
+        whenImpossible: () =>
           new Unauthorized({
             reason: "Rejected",
             description:
               "The API rejected the access token (HTTP 401) and there is no refresh token to renew it; log in again"
           })
-      )
+      })
       return renewed.accessToken
     })
 
     const setToken = Effect.fn("Kontist.Auth.setToken")(function*(token: Token) {
       return yield* storeToken(token)
     })
-
     const logout = Effect.gen(function*() {
       yield* Ref.set(pending, Option.none())
       yield* writeLock.withPermits(1)(Effect.zipRight(Ref.update(writes, (count) => count + 1), store.clear))

@@ -4,13 +4,14 @@
  *
  * @since 0.1.0
  */
-import { type HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Context, Effect, Either, Layer, Option, Schema } from "effect"
+import { type HttpClient, HttpClientRequest } from "@effect/platform"
+import { Array as Arr, Context, Effect, Either, Layer, Option, Schema } from "effect"
 import { type DocumentNode, type FragmentDefinitionNode, Kind, parse, type SelectionSetNode } from "graphql"
 import { Auth } from "./Auth.js"
+import * as GraphQLErrors from "./internal/graphqlErrors.js"
 import * as Http from "./internal/http.js"
 import type { KontistConfig } from "./KontistConfig.js"
-import { GraphQLError, InvalidInput, type KontistError, ResponseError } from "./KontistError.js"
+import { InvalidInput, type KontistError, ResponseError } from "./KontistError.js"
 
 /**
  * Variables of a GraphQL operation.
@@ -28,10 +29,16 @@ export interface Service {
   /**
    * Runs a query or mutation and decodes `data` with `schema`.
    *
-   * Each `errors` entry becomes a `GraphQLError` (the first is the failure);
-   * HTTP 401 becomes `Unauthorized`; a body that is not the JSON the API
-   * documents becomes `ResponseError`. Queries are retried on transient
-   * failures; mutations never are.
+   * A response with `errors` fails with one `GraphQLError`: the first entry
+   * is the error itself and every further entry is in its `otherErrors`.
+   * HTTP 401 after a renewal becomes `Unauthorized`; a body that is not the
+   * JSON the API documents becomes `ResponseError`.
+   *
+   * Queries are retried on transient failures (connection errors, 502, 503,
+   * 504, 429). A mutation is sent again in one case only: after an HTTP 401,
+   * once, with a renewed token. The API checks the token before it executes
+   * anything, so a 401 means the mutation did not run. After a transient
+   * failure a mutation is never resent, because it may have run.
    */
   readonly execute: <A, I>(
     document: string,
@@ -48,9 +55,6 @@ export interface Service {
  * @category tags
  */
 export class GraphQL extends Context.Tag("@kontist/core/GraphQL")<GraphQL, Service>() {}
-
-
-export type { GraphQLError }
 
 /**
  * The kind and name of the first operation in a document.
@@ -137,47 +141,10 @@ export const operationInfo = (document: string): Either.Either<OperationInfo, In
 /** Maximum number of documents whose `OperationInfo` a service keeps. */
 const operationCacheSize = 500
 
-const ErrorEntry = Schema.Struct({
-  message: Schema.optionalWith(Schema.String, { default: () => "the server sent no message" }),
-  path: Schema.optionalWith(Schema.Array(Schema.Union(Schema.String, Schema.Number)), {
-    nullable: true,
-    default: () => []
-  }),
-  extensions: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { nullable: true })
-})
-
 const ResponseBody = Schema.Struct({
   data: Schema.optional(Schema.Unknown),
-  errors: Schema.optionalWith(Schema.Array(ErrorEntry), { nullable: true })
+  errors: Schema.optionalWith(Schema.Array(GraphQLErrors.ErrorEntry), { nullable: true })
 })
-
-const toGraphQLError = (
-  entry: typeof ErrorEntry.Type,
-  operation: OperationInfo,
-  response: HttpClientResponse.HttpClientResponse
-): GraphQLError => {
-  const extensions = entry.extensions ?? {}
-  // graphql-js validation errors carry no extensions, so the HTTP status is
-  // used in place of `extensions.status`.
-  const status = typeof extensions.status === "number"
-    ? extensions.status
-    : Http.isSuccess(response)
-    ? undefined
-    : response.status
-  const type = typeof extensions.type === "string"
-    ? extensions.type
-    : typeof extensions.code === "string"
-    ? extensions.code
-    : undefined
-
-  return new GraphQLError({
-    description: entry.message,
-    path: entry.path,
-    operation: operation.name,
-    ...(status === undefined ? {} : { status }),
-    ...(type === undefined ? {} : { type })
-  })
-}
 
 /**
  * @since 0.1.0
@@ -195,9 +162,12 @@ export interface Options {
  * Creates the service.
  *
  * Queries are retried on connection errors, 502, 503, 504 and 429 (after
- * `Retry-After`), at most 3 times. Mutations are sent exactly once, because
- * a repeated `createTransfer` could move money twice. On HTTP 401 the token
- * is renewed through `Auth` and the request sent once more.
+ * `Retry-After`), at most 3 times. A mutation is never resent after such a
+ * failure, because it may have run and a repeated `createTransfer` could
+ * move money twice. On HTTP 401 the token is renewed through `Auth` and any
+ * request, a mutation included, is sent once more: the API authenticates a
+ * request before it executes it, so a 401 means nothing ran.
+ * NOTE: that order is checked against the sandbox, not the live API.
  *
  * @since 0.1.0
  * @category constructors
@@ -264,8 +234,10 @@ export const make = (
         const json = yield* Http.readJson(response)
         const body = yield* Http.decode(ResponseBody, json, response)
 
-        const firstError = body.errors?.[0]
-        if (firstError !== undefined) return yield* toGraphQLError(firstError, operation, response)
+        if (body.errors !== undefined && Arr.isNonEmptyReadonlyArray(body.errors)) {
+          const httpStatus = Http.isSuccess(response) ? undefined : response.status
+          return yield* GraphQLErrors.fromEntries(body.errors, operation.name, httpStatus)
+        }
         if (!Http.isSuccess(response)) return yield* Http.unexpectedStatus(response, json)
         if (body.data === undefined || body.data === null) {
           return yield* new ResponseError({

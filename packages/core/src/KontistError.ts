@@ -70,15 +70,43 @@ export class OAuthError extends Schema.TaggedError<OAuthError>("@kontist/core/OA
  * @since 0.1.0
  * @category errors
  */
-export class GraphQLError extends Schema.TaggedError<GraphQLError>("@kontist/core/GraphQLError")("GraphQLError", {
+export const GraphQLErrorEntry = Schema.Struct({
+  /** The entry's `message`. */
   description: Schema.String,
+  /** The response field the entry belongs to, such as `["createTransfer"]`; empty for a request error. */
   path: Schema.Array(Schema.Union(Schema.String, Schema.Number)),
-  /** `extensions.status` as sent by the API, usually an HTTP status code. */
+  /**
+   * `extensions.status` as sent by the API, usually an HTTP status code. An
+   * entry without it takes the HTTP status of a response that is not 2xx.
+   */
   status: Schema.optional(Schema.Number),
-  /** `extensions.type` as sent by the API. */
-  type: Schema.optional(Schema.String),
+  /** `extensions.type` as sent by the API, else `extensions.code`, which many GraphQL servers send instead. */
+  type: Schema.optional(Schema.String)
+})
+
+/**
+ * One entry of a GraphQL response's `errors` array.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export interface GraphQLErrorEntry extends Schema.Schema.Type<typeof GraphQLErrorEntry> {}
+
+/**
+ * A GraphQL response with an `errors` array. The first entry is this error
+ * itself (`description`, `path`, `status`, `type`). The entries after it are
+ * in `otherErrors`, in the order the server sent them. The message names
+ * only the first entry.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class GraphQLError extends Schema.TaggedError<GraphQLError>("@kontist/core/GraphQLError")("GraphQLError", {
+  ...GraphQLErrorEntry.fields,
   /** The operation that failed, such as `createTransfer`. */
-  operation: Schema.String
+  operation: Schema.String,
+  /** The entries after the first, in the order the server sent them; empty when there was one. */
+  otherErrors: Schema.optionalWith(Schema.Array(GraphQLErrorEntry), { default: () => [] })
 }) {
   override get message(): string {
     const where = this.path.length > 0 ? ` at ${this.path.join(".")}` : ""

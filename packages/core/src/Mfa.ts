@@ -41,13 +41,20 @@ export interface Service {
    *
    * Fails with `ChallengeDenied` when the user denies it, `ChallengeExpired`
    * when it expires unanswered, and `MFAConfirmationCanceled` after `cancel`.
+   *
+   * The exchange of a verified challenge is uninterruptible until the token
+   * is stored, because the challenge can be redeemed only once: neither
+   * `cancel` nor an interruption of the waiting fiber loses the confirmed
+   * token.
    */
   readonly confirmedToken: (options?: ConfirmOptions) => Effect.Effect<Token, KontistError>
 
   /**
-   * Makes every running `confirmedToken` fail with
-   * `MFAConfirmationCanceled`, interrupting a status request in flight. Does
-   * nothing when no confirmation is running.
+   * Makes every running `confirmedToken` that has not yet seen its challenge
+   * verified fail with `MFAConfirmationCanceled`, interrupting a status
+   * request in flight. A confirmation that has seen it verified exchanges and
+   * stores the token and succeeds. Does nothing when no confirmation is
+   * running.
    */
   readonly cancel: Effect.Effect<void>
 }
@@ -157,33 +164,33 @@ export const make = (options?: Options): Effect.Effect<Service, never, HttpClien
           })
         }
 
-        // NOTE: the reply has no expiry, so the stored token's expiry is
-        // reused. The confirmed token was issued later, so this renews early
-        // unless the API gives confirmed tokens a shorter lifetime.
+        // NOTE: the reply has no expiry, so the stored token's expiry and
+        // issue time are reused. The confirmed token was issued later, so this
+        // renews early unless the API gives confirmed tokens a shorter lifetime.
         // A reply without refresh_token drops the stored, unconfirmed one.
         return yield* auth.setToken(
           new Token({
             accessToken: confirmed.token,
             refreshToken: Option.fromNullable(confirmed.refresh_token),
             expiresAt: stored.value.expiresAt,
+            issuedAt: stored.value.issuedAt,
             scope: stored.value.scope,
             confirmed: true
           })
         )
       })
 
-    const confirm = (interval: Duration.Duration) =>
+    // Creates a challenge and polls it until the user approves or denies it, or it expires.
+    const awaitAnswer = (interval: Duration.Duration) =>
       Effect.gen(function*() {
         const created = yield* createChallenge
         yield* Effect.annotateCurrentSpan("kontist.mfa.challenge_id", created.id)
 
-        const answered = yield* pollChallenge(created.id).pipe(
+        return yield* pollChallenge(created.id).pipe(
           Effect.flatMap(checkExpiry),
           Effect.delay(interval),
           Effect.repeat({ until: (challenge) => challenge.status !== "PENDING" })
         )
-        if (answered.status === "DENIED") return yield* new ChallengeDenied({ challengeId: created.id })
-        return yield* exchange(created.id)
       })
 
     const confirmedToken = (confirmOptions?: ConfirmOptions): Effect.Effect<Token, KontistError> => {
@@ -192,14 +199,25 @@ export const make = (options?: Options): Effect.Effect<Service, never, HttpClien
         : Duration.decode(confirmOptions.pollInterval)
 
       // `cancel` fails the Deferred, and raceFirst then interrupts the
-      // confirmation, including a request in flight.
-      return Effect.acquireUseRelease(
+      // polling, including a request in flight. The exchange runs after the
+      // race, so a cancel that comes once the challenge is verified has no
+      // effect on it.
+      const answered = Effect.acquireUseRelease(
         Deferred.make<never, MFAConfirmationCanceled>().pipe(
           Effect.tap((canceled) => Ref.update(waiting, HashSet.add(canceled)))
         ),
-        (canceled) => Effect.raceFirst(confirm(interval), Deferred.await(canceled)),
+        (canceled) => Effect.raceFirst(awaitAnswer(interval), Deferred.await(canceled)),
         (canceled) => Ref.update(waiting, HashSet.remove(canceled))
-      ).pipe(Effect.withSpan("Kontist.Mfa.confirmedToken"))
+      )
+
+      return answered.pipe(
+        Effect.flatMap((challenge) =>
+          challenge.status === "DENIED"
+            ? Effect.fail(new ChallengeDenied({ challengeId: challenge.id }))
+            : Effect.uninterruptible(exchange(challenge.id))
+        ),
+        Effect.withSpan("Kontist.Mfa.confirmedToken")
+      )
     }
 
     const cancel = Ref.get(waiting).pipe(

@@ -10,9 +10,10 @@ import { type Client, createClient, type FormattedExecutionResult } from "graphq
 import { Auth } from "./Auth.js"
 import type { Variables } from "./GraphQL.js"
 import { KontistConfig } from "./KontistConfig.js"
-import { GraphQLError, type KontistError, ResponseError, SubscriptionError } from "./KontistError.js"
-import { Transaction } from "./Transactions.js"
+import * as GraphQLErrors from "./internal/graphqlErrors.js"
 import { selectionSet } from "./internal/selection.js"
+import { type KontistError, ResponseError, SubscriptionError } from "./KontistError.js"
+import { Transaction } from "./Transactions.js"
 
 /**
  * @since 0.1.0
@@ -85,24 +86,7 @@ const isCloseEventLike = (value: unknown): value is CloseEventLike =>
   typeof value === "object" && value !== null && "code" in value && typeof value.code === "number" &&
   "reason" in value
 
-interface GraphQLErrorLike {
-  readonly message?: unknown
-  readonly path?: unknown
-  readonly extensions?: { readonly status?: unknown; readonly type?: unknown } | undefined
-}
-
-const toGraphQLError = (error: GraphQLErrorLike, operation: string): GraphQLError =>
-  new GraphQLError({
-    description: typeof error.message === "string" ? error.message : "the server sent an error without a message",
-    path: Array.isArray(error.path)
-      ? error.path.filter((segment): segment is string | number =>
-        typeof segment === "string" || typeof segment === "number"
-      )
-      : [],
-    operation,
-    ...(typeof error.extensions?.status === "number" ? { status: error.extensions.status } : {}),
-    ...(typeof error.extensions?.type === "string" ? { type: error.extensions.type } : {})
-  })
+const decodeErrorEntries = Schema.decodeUnknownEither(Schema.NonEmptyArray(GraphQLErrors.ErrorEntry))
 
 const operationNameOf = (document: string): string => /\bsubscription\s+(\w+)/.exec(document)?.[1] ?? "subscription"
 
@@ -175,13 +159,30 @@ export const make: Effect.Effect<Service, never, Auth | KontistConfig | Socket.W
       })
     }
 
+    const decodeFailure = (error: ParseResult.ParseError, operation: string, what: string): ResponseError => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const where = issue === undefined ? "" : ` at ${issue.path.join(".")}: ${issue.message}`
+      return new ResponseError({
+        reason: "Decode",
+        request: `SUBSCRIBE ${url} (${operation})`,
+        description: `the ${what} did not match the expected shape${where}`
+      })
+    }
+
+    /** Maps a non-empty `errors` array of the operation to one `GraphQLError`. */
+    const fromErrors = (errors: unknown, operation: string): KontistError =>
+      Either.match(decodeErrorEntries(errors), {
+        onLeft: (error) => decodeFailure(error, operation, "errors array"),
+        onRight: (entries) => GraphQLErrors.fromEntries(entries, operation, undefined)
+      })
+
     /**
      * Maps what graphql-ws reports to a sink's `error` or a `closed` listener:
      * GraphQL errors of the operation, a close event, or a socket error event.
      */
     const toKontistError = (error: unknown, acknowledged: boolean, operation: string): KontistError => {
       if (Array.isArray(error) && error.length > 0) {
-        return toGraphQLError(error[0] as GraphQLErrorLike, operation)
+        return fromErrors(error, operation)
       }
       if (isCloseEventLike(error)) {
         return closedError(error, acknowledged)
@@ -197,19 +198,10 @@ export const make: Effect.Effect<Service, never, Auth | KontistConfig | Socket.W
     const decodeEvent = <A, I>(schema: Schema.Schema<A, I, never>, operation: string) => {
       const decode = Schema.decodeUnknownEither(schema)
       return (result: FormattedExecutionResult<Record<string, unknown>, unknown>): Either.Either<A, KontistError> => {
-        const firstError = result.errors?.[0]
-        if (firstError !== undefined) {
-          return Either.left(toGraphQLError(firstError as GraphQLErrorLike, operation))
+        if (result.errors !== undefined && result.errors.length > 0) {
+          return Either.left(fromErrors(result.errors, operation))
         }
-        return Either.mapLeft(decode(result.data), (error) => {
-          const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-          const where = issue === undefined ? "" : ` at ${issue.path.join(".")}: ${issue.message}`
-          return new ResponseError({
-            reason: "Decode",
-            request: `SUBSCRIBE ${url} (${operation})`,
-            description: `the event data did not match the expected shape${where}`
-          })
-        })
+        return Either.mapLeft(decode(result.data), (error) => decodeFailure(error, operation, "event data"))
       }
     }
 

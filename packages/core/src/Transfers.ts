@@ -188,8 +188,24 @@ export interface Service {
 
   /**
    * Creates the transfer, requests the SMS code from `authorize` and
-   * confirms. Nothing is retried, so after a failed confirmation the caller
-   * confirms again or creates a new transfer.
+   * confirms it. Each mutation is sent once (again only after an HTTP 401,
+   * which the API returns before executing anything), and `send` never
+   * creates a transfer a second time.
+   *
+   * After a failed confirmation, what to do depends on the failure:
+   * - `InvalidInput`, `Unauthorized`, or a `GraphQLError` whose `status` is
+   *   not 5xx (such as a wrong SMS code, type `INVALID_AUTHORIZATION_TOKEN`)
+   *   means the server did not execute the transfer. Confirm the same
+   *   `confirmationId` again with a correct code, or create a new transfer
+   *   if the code has expired.
+   * - A `ResponseError` (the connection failed, a 5xx status, a body that
+   *   could not be read), a `GraphQLError` with a 5xx `status`, or an
+   *   interruption while the request was in flight leaves the outcome
+   *   unknown. The transfer may have been executed, and creating a new one
+   *   could pay twice. Look for it in the account's transfers or transactions
+   *   first. Confirm the `confirmationId` again only if the server shows that
+   *   it was not used, and create a new transfer only once you know the
+   *   first was not executed.
    */
   readonly send: <E = never, R = never>(
     input: TransferInput,
@@ -475,7 +491,8 @@ const explainWrongCode = <A>(effect: Effect.Effect<A, KontistError>): Effect.Eff
           path: error.path,
           operation: error.operation,
           ...(error.status === undefined ? {} : { status: error.status }),
-          ...(error.type === undefined ? {} : { type: error.type })
+          ...(error.type === undefined ? {} : { type: error.type }),
+          otherErrors: error.otherErrors
         })
       )
   )

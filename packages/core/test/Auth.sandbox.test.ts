@@ -4,7 +4,7 @@
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { expect, layer } from "@effect/vitest"
 import { demo, Sandbox } from "@kontist/sandbox"
-import { Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
+import { Effect, Either, Layer, Option, Redacted, Ref, Schema } from "effect"
 import * as Auth from "../src/Auth.js"
 import * as GraphQL from "../src/GraphQL.js"
 import * as KontistConfig from "../src/KontistConfig.js"
@@ -225,6 +225,36 @@ layer(Sandbox.layer({ port: 0, transactions: 20, mfa: { delayMs: 100 } }), { exc
         expect(results).toHaveLength(50)
         expect(tokenRequestsSeen(sandbox).map((entry) => entry.grantType)).toEqual(["refresh_token"])
         expect(sandbox.requests().filter((entry) => entry.path === "/api/graphql")).toHaveLength(50)
+      }).pipe(Effect.provide(services({ clientSecret: true }))))
+
+    it.effect("50 concurrent calls share a failed refresh", () =>
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox
+        const auth = yield* Auth.Auth
+        const graphql = yield* GraphQL.GraphQL
+        const login = yield* loginWithDemoPassword
+        yield* auth.setToken(
+          new Token({ ...login, refreshToken: Option.some(Redacted.make("revoked-refresh")), expiresAt: Date.now() - 1000 })
+        )
+        sandbox.clearRequests()
+
+        const outcomes = yield* Effect.all(
+          Array.from({ length: 50 }, () => Effect.either(graphql.execute(viewerQuery, undefined, Viewer))),
+          { concurrency: "unbounded" }
+        )
+
+        const errors = outcomes.map((outcome) => Option.getOrThrow(Either.getLeft(outcome)))
+        expect(errors).toHaveLength(50)
+        const first = errors[0]!
+        assertTag(first, "OAuthError")
+        expect(first.error).toBe("invalid_grant")
+        for (const error of errors) expect(error).toBe(first)
+        expect(tokenRequestsSeen(sandbox)).toHaveLength(1)
+        expect(sandbox.requests().filter((entry) => entry.path === "/api/graphql")).toHaveLength(0)
+
+        // The next call tries again.
+        yield* Effect.either(graphql.execute(viewerQuery, undefined, Viewer))
+        expect(tokenRequestsSeen(sandbox)).toHaveLength(2)
       }).pipe(Effect.provide(services({ clientSecret: true }))))
 
     it.effect("rejected token is renewed once", () =>

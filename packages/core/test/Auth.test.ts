@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Either, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
+import { Deferred, Effect, Either, Exit, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { Auth, TokenRenewal } from "../src/Auth.js"
 import * as Pkce from "../src/Pkce.js"
 import {
@@ -27,6 +27,41 @@ const tokenEndpoint = (reply: Reply): Handler => (request) =>
 
 const tokenRequests = (requests: ReadonlyArray<RecordedRequest>) =>
   requests.filter((request) => request.path === "/api/oauth/token")
+
+/** An RFC 6749 reply to a refresh token the server no longer accepts. */
+const revokedReply: Reply = { status: 400, body: { error: "invalid_grant", error_description: "refresh token revoked" } }
+
+/**
+ * A token endpoint whose first reply comes after one second (of the
+ * TestClock) and is `first`; every later request gets `tokenReply()` at once.
+ * `calls` counts the requests.
+ */
+const slowFirstReply = (calls: Ref.Ref<number>, first: Reply): Handler => () =>
+  Effect.flatMap(Ref.getAndUpdate(calls, (n) => n + 1), (n) =>
+    n === 0 ? Effect.as(Effect.sleep("1 second"), first) : Effect.succeed(tokenReply()))
+
+/**
+ * A token endpoint that signals `started` on a request and replies with
+ * `reply` once `release` completes.
+ */
+const heldReply = (started: Deferred.Deferred<void>, release: Deferred.Deferred<void>, reply: Reply): Handler => () =>
+  Deferred.succeed(started, undefined).pipe(
+    Effect.zipRight(Deferred.await(release)),
+    Effect.as(reply)
+  )
+
+/**
+ * Interrupts `fiber` while its token request is held, then releases the
+ * request and waits for the fiber to end.
+ */
+const interruptWhileHeld = <A, E>(fiber: Fiber.Fiber<A, E>, started: Deferred.Deferred<void>, release: Deferred.Deferred<void>) =>
+  Effect.gen(function*() {
+    yield* Deferred.await(started)
+    const interrupter = yield* Effect.fork(Fiber.interrupt(fiber))
+    yield* Effect.yieldNow()
+    yield* Deferred.succeed(release, undefined)
+    return yield* Fiber.join(interrupter)
+  })
 
 const withAuth = <A, E>(
   handler: Handler,
@@ -105,6 +140,102 @@ describe("Auth.accessToken", () => {
       expect(tokenRequests(requests)).toHaveLength(2)
     }))
 
+  it.effect("failed refresh is shared by waiters", () =>
+    Effect.gen(function*() {
+      const calls = yield* Ref.make(0)
+      const { result } = yield* withAuth(slowFirstReply(calls, revokedReply), { expiresAt: 0 }, (auth) =>
+        Effect.gen(function*() {
+          const waiters = yield* Effect.fork(
+            Effect.all(Array.from({ length: 20 }, () => Effect.either(auth.accessToken)), { concurrency: "unbounded" })
+          )
+          yield* TestClock.adjust("1 second")
+          const outcomes = yield* Fiber.join(waiters)
+          const requestsOfRound = yield* Ref.get(calls)
+
+          const later = yield* auth.accessToken
+          return { outcomes, requestsOfRound, later, requestsInAll: yield* Ref.get(calls) }
+        }))
+
+      const { later, outcomes, requestsInAll, requestsOfRound } = Either.getOrThrow(result)
+      expect(requestsOfRound).toBe(1)
+      const errors = outcomes.map((outcome) => Option.getOrThrow(Either.getLeft(outcome)))
+      expect(errors).toHaveLength(20)
+      const first = errors[0]!
+      assertTag(first, "OAuthError")
+      expect(first.error).toBe("invalid_grant")
+      for (const error of errors) expect(error).toBe(first)
+
+      // A call after the failed round tries again.
+      expect(requestsInAll).toBe(2)
+      expect(Redacted.value(later)).toBe("access-2")
+    }))
+
+  it.effect("short-lived token renews at half its lifetime", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply({ expires_in: 30 })), { expiresAt: 0 }, (auth) =>
+        Effect.gen(function*() {
+          const renewed = yield* auth.accessToken
+          const stored = Option.getOrThrow(yield* auth.token)
+          const reused = yield* auth.accessToken
+          yield* TestClock.setTime(14_999)
+          const reusedLater = yield* auth.accessToken
+          const beforeHalf = (yield* auth.token).pipe(Option.map((token) => token.expiresAt))
+          yield* TestClock.setTime(15_000)
+          yield* auth.accessToken
+          const afterHalf = (yield* auth.token).pipe(Option.map((token) => token.expiresAt))
+          return { renewed, stored, reused, reusedLater, beforeHalf, afterHalf }
+        }))
+
+      const { afterHalf, beforeHalf, renewed, reused, reusedLater, stored } = Either.getOrThrow(result)
+      expect(Redacted.value(renewed)).toBe("access-2")
+      expect(stored.issuedAt).toBe(0)
+      expect(stored.expiresAt).toBe(30_000)
+      expect(Redacted.value(reused)).toBe("access-2")
+      expect(Redacted.value(reusedLater)).toBe("access-2")
+      expect(beforeHalf).toEqual(Option.some(30_000))
+      expect(afterHalf).toEqual(Option.some(15_000 + 30_000))
+      expect(tokenRequests(requests)).toHaveLength(2)
+    }))
+
+  it.effect("long-lived token renews 60 s before expiry", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(
+        tokenEndpoint(tokenReply()),
+        { issuedAt: 0, expiresAt: 3_600_000 },
+        (auth) =>
+          Effect.gen(function*() {
+            yield* TestClock.setTime(3_539_999)
+            const before = yield* auth.accessToken
+            yield* TestClock.setTime(3_540_000)
+            const after = yield* auth.accessToken
+            return { before, after }
+          })
+      )
+
+      const { after, before } = Either.getOrThrow(result)
+      expect(Redacted.value(before)).toBe("access-1")
+      expect(Redacted.value(after)).toBe("access-2")
+      expect(tokenRequests(requests)).toHaveLength(1)
+    }))
+
+  it.effect("interrupted refresh still stores the token", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const handler = heldReply(started, release, tokenReply({ refresh_token: "refresh-2" }))
+      const { result } = yield* withAuth(handler, { expiresAt: 0 }, (auth) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(auth.accessToken)
+          const exit = yield* interruptWhileHeld(fiber, started, release)
+          return { exit, stored: Option.getOrThrow(yield* auth.token) }
+        }))
+
+      const { exit, stored } = Either.getOrThrow(result)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      expect(Redacted.value(stored.accessToken)).toBe("access-2")
+      expect(Redacted.value(Option.getOrThrow(stored.refreshToken))).toBe("refresh-2")
+    }))
+
   it.effect("without refresh token fails Expired", () =>
     Effect.gen(function*() {
       const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply()), {
@@ -177,6 +308,60 @@ describe("Auth.accessToken", () => {
       const error = Option.getOrThrow(Either.getLeft(result))
       assertTag(error, "Unauthorized")
       expect(error.reason).toBe("NoToken")
+    }))
+})
+
+describe("Auth.renewAfterRejection", () => {
+  it.effect("renews the rejected token", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply()), {}, (auth) =>
+        auth.renewAfterRejection(Redacted.make("access-1")))
+
+      expect(Redacted.value(Either.getOrThrow(result))).toBe("access-2")
+      expect(tokenRequests(requests)).toHaveLength(1)
+    }))
+
+  it.effect("failed renewal is shared by waiters", () =>
+    Effect.gen(function*() {
+      const calls = yield* Ref.make(0)
+      const { result } = yield* withAuth(slowFirstReply(calls, revokedReply), {}, (auth) =>
+        Effect.gen(function*() {
+          const rejected = Redacted.make("access-1")
+          const waiters = yield* Effect.fork(
+            Effect.all(
+              Array.from({ length: 20 }, () => Effect.either(auth.renewAfterRejection(rejected))),
+              { concurrency: "unbounded" }
+            )
+          )
+          yield* TestClock.adjust("1 second")
+          const outcomes = yield* Fiber.join(waiters)
+          const requestsOfRound = yield* Ref.get(calls)
+
+          const later = yield* auth.renewAfterRejection(rejected)
+          return { outcomes, requestsOfRound, later, requestsInAll: yield* Ref.get(calls) }
+        }))
+
+      const { later, outcomes, requestsInAll, requestsOfRound } = Either.getOrThrow(result)
+      expect(requestsOfRound).toBe(1)
+      const errors = outcomes.map((outcome) => Option.getOrThrow(Either.getLeft(outcome)))
+      expect(errors).toHaveLength(20)
+      const first = errors[0]!
+      assertTag(first, "OAuthError")
+      expect(first.error).toBe("invalid_grant")
+      for (const error of errors) expect(error).toBe(first)
+
+      // A call after the failed round tries again.
+      expect(requestsInAll).toBe(2)
+      expect(Redacted.value(later)).toBe("access-2")
+    }))
+
+  it.effect("an already replaced token is not renewed", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply()), { accessToken: "access-9" }, (auth) =>
+        auth.renewAfterRejection(Redacted.make("access-1")))
+
+      expect(Redacted.value(Either.getOrThrow(result))).toBe("access-9")
+      expect(requests).toHaveLength(0)
     }))
 })
 
@@ -424,6 +609,69 @@ describe("Auth.exchangeCode", () => {
       expect(requests[0]!.form.get("redirect_uri")).toBe("http://127.0.0.1:8080/callback")
     }))
 
+  it.effect("remember false keeps the pending request", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply()), undefined, (auth) =>
+        Effect.gen(function*() {
+          yield* auth.authorizationUrl({ state: "interactive" })
+          const silent = yield* auth.authorizationUrl({
+            state: "silent",
+            pkce: true,
+            prompt: "none",
+            redirectUri: "http://127.0.0.1:5555/silent",
+            remember: false
+          })
+          yield* auth.exchangeCode("http://127.0.0.1:5555/silent?code=silent-code&state=silent", {
+            state: silent.state,
+            verifier: silent.verifier,
+            redirectUri: "http://127.0.0.1:5555/silent"
+          })
+          return yield* auth.exchangeCode(callback("code=interactive-code&state=interactive"))
+        }))
+
+      expect(Either.isRight(result)).toBe(true)
+      const forms = tokenRequests(requests).map((request) => request.form)
+      expect(forms.map((form) => form.get("code"))).toEqual(["silent-code", "interactive-code"])
+      expect(forms[0]!.get("redirect_uri")).toBe("http://127.0.0.1:5555/silent")
+      expect(forms[0]!.has("code_verifier")).toBe(true)
+      expect(forms[1]!.get("redirect_uri")).toBe("http://127.0.0.1:8080/callback")
+      expect(forms[1]!.has("code_verifier")).toBe(false)
+    }))
+
+  it.effect("remember false leaves nothing pending", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply()), undefined, (auth) =>
+        Effect.zipRight(
+          auth.authorizationUrl({ state: "s1", remember: false }),
+          auth.exchangeCode(callback("code=abc&state=s1"))
+        ))
+
+      const error = Option.getOrThrow(Either.getLeft(result))
+      assertTag(error, "OAuthError")
+      expect(error.error).toBe("no_pending_authorization")
+      expect(requests).toHaveLength(0)
+    }))
+
+  it.effect("interrupted exchange still stores the token", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const handler = heldReply(started, release, tokenReply({ refresh_token: "refresh-9" }))
+      const { result } = yield* withAuth(handler, undefined, (auth) =>
+        Effect.gen(function*() {
+          yield* auth.authorizationUrl({ state: "s1" })
+          const fiber = yield* Effect.fork(auth.exchangeCode(callback("code=abc&state=s1")))
+          const exit = yield* interruptWhileHeld(fiber, started, release)
+          return { exit, stored: yield* auth.token }
+        }))
+
+      const { exit, stored } = Either.getOrThrow(result)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      const token = Option.getOrThrow(stored)
+      expect(Redacted.value(token.accessToken)).toBe("access-2")
+      expect(Redacted.value(Option.getOrThrow(token.refreshToken))).toBe("refresh-9")
+    }))
+
   it.effect("invalid callback URL is InvalidInput", () =>
     Effect.gen(function*() {
       const { result } = yield* withAuth(tokenEndpoint(tokenReply()), undefined, (auth) =>
@@ -460,6 +708,22 @@ describe("Auth.loginWithPassword", () => {
       assertTag(error, "OAuthError")
       expect(error.error).toBe("invalid_client")
       expect(error.message).not.toContain("secret-pw")
+    }))
+
+  it.effect("interrupted login still stores the token", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const { result } = yield* withAuth(heldReply(started, release, tokenReply()), undefined, (auth) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(auth.loginWithPassword({ username: "lena@example.com", password: "pw" }))
+          const exit = yield* interruptWhileHeld(fiber, started, release)
+          return { exit, stored: yield* auth.token }
+        }))
+
+      const { exit, stored } = Either.getOrThrow(result)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      expect(Redacted.value(Option.getOrThrow(stored).accessToken)).toBe("access-2")
     }))
 })
 

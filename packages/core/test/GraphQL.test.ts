@@ -73,7 +73,9 @@ describe("GraphQL.execute", () => {
           data: null,
           errors: [
             { message: "MFA required", path: ["createTransfer"], extensions: { status: 403, type: "MFA_REQUIRED" } },
-            { message: "second", path: ["createTransfer"] }
+            { message: "second", path: ["createTransfer"] },
+            { message: "third", path: ["createTransfer", "amount", 0], extensions: { code: "BAD_USER_INPUT" } },
+            { path: null, extensions: { status: 422, type: "UNPROCESSABLE", code: "IGNORED" } }
           ]
         }
       }], (graphql) => graphql.raw(createTransfer))
@@ -86,6 +88,31 @@ describe("GraphQL.execute", () => {
       expect(error.type).toBe("MFA_REQUIRED")
       expect(error.operation).toBe("createTransfer")
       expect(error.message).toBe("GraphQL createTransfer failed at createTransfer: MFA required")
+
+      expect(error.otherErrors).toHaveLength(3)
+      expect(error.otherErrors[0]).toEqual({ description: "second", path: ["createTransfer"] })
+      expect(error.otherErrors[1]).toEqual({
+        description: "third",
+        path: ["createTransfer", "amount", 0],
+        type: "BAD_USER_INPUT"
+      })
+      expect(error.otherErrors[2]).toEqual({
+        description: "the server sent no message",
+        path: [],
+        status: 422,
+        type: "UNPROCESSABLE"
+      })
+    }))
+
+  it.effect("one error entry leaves otherErrors empty", () =>
+    Effect.gen(function*() {
+      const { result } = yield* run([{ body: { data: null, errors: [{ message: "only" }] } }], (graphql) =>
+        graphql.raw(createTransfer))
+
+      const error = Option.getOrThrow(Either.getLeft(result))
+      assertTag(error, "GraphQLError")
+      expect(error.description).toBe("only")
+      expect(error.otherErrors).toEqual([])
     }))
 
   it.effect("validation error takes the HTTP status", () =>
@@ -101,6 +128,19 @@ describe("GraphQL.execute", () => {
       expect(error.type).toBeUndefined()
       expect(error.operation).toBe("nope")
       expect(error.path).toEqual([])
+    }))
+
+  it.effect("every validation error takes the HTTP status", () =>
+    Effect.gen(function*() {
+      const { result } = yield* run(
+        [{ status: 400, body: { errors: [{ message: "first" }, { message: "second" }] } }],
+        (graphql) => graphql.raw("{ nope nada }")
+      )
+
+      const error = Option.getOrThrow(Either.getLeft(result))
+      assertTag(error, "GraphQLError")
+      expect(error.status).toBe(400)
+      expect(error.otherErrors).toEqual([{ description: "second", path: [], status: 400 }])
     }))
 
   it.effect("data decode failure names the path", () =>
@@ -189,6 +229,30 @@ describe("GraphQL.execute", () => {
       expect(requests[1]!.form.get("grant_type")).toBe("refresh_token")
       expect(requests[1]!.form.get("refresh_token")).toBe("refresh-1")
       expect(requests[2]!.headers["authorization"]).toBe("Bearer access-2")
+    }))
+
+  it.effect("mutation resent once after 401", () =>
+    Effect.gen(function*() {
+      const unauthorized: Reply = { status: 401, body: { errors: [{ message: "Unauthorized" }] } }
+      const created: Reply = { body: { data: { createTransfer: { confirmationId: "c-1" } } } }
+      const { result, requests } = yield* run([unauthorized, created], (graphql) => graphql.raw(createTransfer))
+
+      expect(Either.getOrThrow(result)).toEqual({ createTransfer: { confirmationId: "c-1" } })
+      expect(requests.map((request) => request.path)).toEqual(["/api/graphql", "/api/oauth/token", "/api/graphql"])
+      expect(requests[0]!.headers["authorization"]).toBe("Bearer access-1")
+      expect(requests[2]!.headers["authorization"]).toBe("Bearer access-2")
+      expect(requests[2]!.body).toBe(requests[0]!.body)
+    }))
+
+  it.effect("mutation not resent after a second 401", () =>
+    Effect.gen(function*() {
+      const unauthorized: Reply = { status: 401, body: { errors: [{ message: "Unauthorized" }] } }
+      const { result, requests } = yield* run([unauthorized], (graphql) => graphql.raw(createTransfer))
+
+      const error = Option.getOrThrow(Either.getLeft(result))
+      assertTag(error, "Unauthorized")
+      expect(error.reason).toBe("Rejected")
+      expect(graphqlCalls(requests)).toHaveLength(2)
     }))
 
   it.effect("second 401 is Unauthorized Rejected", () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Option, Redacted, Ref, TestClock } from "effect"
+import { Deferred, Effect, Exit, Fiber, Option, Redacted, Ref, TestClock } from "effect"
 import { Auth } from "../src/Auth.js"
 import { Mfa } from "../src/Mfa.js"
 import {
@@ -40,6 +40,18 @@ const mfaHandler = (
     return Effect.succeed(tokenReply)
   }
   return Effect.succeed({ status: 404, body: { error: "not_found" } })
+}
+
+/**
+ * `mfaHandler` whose token exchange signals `started` and replies once
+ * `release` completes. The first poll returns VERIFIED.
+ */
+const heldExchange = (polls: Ref.Ref<number>, started: Deferred.Deferred<void>, release: Deferred.Deferred<void>): Handler => {
+  const handler = mfaHandler(polls, () => Effect.succeed({ body: challenge("VERIFIED") }))
+  return (request) =>
+    request.path.endsWith("/token")
+      ? Deferred.succeed(started, undefined).pipe(Effect.zipRight(Deferred.await(release)), Effect.zipRight(handler(request)))
+      : handler(request)
 }
 
 const pendingThen = (status: string, afterPolls: number) => (poll: number) =>
@@ -191,6 +203,56 @@ describe("Mfa.confirmedToken", () => {
 
         expect(error._tag).toBe("MFAConfirmationCanceled")
         expect(yield* Ref.get(pollInterrupted)).toBe(true)
+      }).pipe(Effect.provide(serviceLayer(client, { initial: makeToken({}) })))
+    }))
+
+  it.effect("cancel during the exchange keeps the token", () =>
+    Effect.gen(function*() {
+      const polls = yield* Ref.make(0)
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const { client } = yield* makeRecordingClient(heldExchange(polls, started, release))
+
+      yield* Effect.gen(function*() {
+        const mfa = yield* Mfa
+        const fiber = yield* Effect.fork(mfa.confirmedToken())
+        yield* TestClock.adjust("3 seconds")
+        yield* Deferred.await(started)
+
+        yield* mfa.cancel
+        yield* Deferred.succeed(release, undefined)
+        const token = yield* Fiber.join(fiber)
+
+        expect(token.confirmed).toBe(true)
+        expect(Redacted.value(token.accessToken)).toBe("confirmed-access")
+        const stored = Option.getOrThrow(yield* (yield* Auth).token)
+        expect(Redacted.value(stored.accessToken)).toBe("confirmed-access")
+        expect(stored.confirmed).toBe(true)
+      }).pipe(Effect.provide(serviceLayer(client, { initial: makeToken({}) })))
+    }))
+
+  it.effect("interruption during the exchange keeps the token", () =>
+    Effect.gen(function*() {
+      const polls = yield* Ref.make(0)
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const { client } = yield* makeRecordingClient(heldExchange(polls, started, release))
+
+      yield* Effect.gen(function*() {
+        const fiber = yield* Effect.fork((yield* Mfa).confirmedToken())
+        yield* TestClock.adjust("3 seconds")
+        yield* Deferred.await(started)
+
+        const interrupter = yield* Effect.fork(Fiber.interrupt(fiber))
+        yield* Effect.yieldNow()
+        yield* Deferred.succeed(release, undefined)
+        const exit = yield* Fiber.join(interrupter)
+
+        expect(Exit.isInterrupted(exit)).toBe(true)
+        const stored = Option.getOrThrow(yield* (yield* Auth).token)
+        expect(Redacted.value(stored.accessToken)).toBe("confirmed-access")
+        expect(Redacted.value(Option.getOrThrow(stored.refreshToken))).toBe("confirmed-refresh")
+        expect(stored.confirmed).toBe(true)
       }).pipe(Effect.provide(serviceLayer(client, { initial: makeToken({}) })))
     }))
 

@@ -39,6 +39,22 @@ describe("TokenStore.layerKeyValueStore", () => {
       expect(yield* kv.has(TokenStore.defaultKey)).toBe(false)
     }).pipe(Effect.provide(KeyValueStore.layerMemory)))
 
+  it.effect("reads a token stored without issuedAt", () =>
+    Effect.gen(function*() {
+      const kv = yield* KeyValueStore.KeyValueStore
+      yield* kv.set(
+        TokenStore.defaultKey,
+        JSON.stringify({ accessToken: "old-access", expiresAt: 3_600_000, scope: ["transactions"], confirmed: true })
+      )
+      const store = yield* TokenStore.makeKeyValueStore()
+
+      const stored = Option.getOrThrow(yield* store.get)
+      expect(Redacted.value(stored.accessToken)).toBe("old-access")
+      expect(stored.expiresAt).toBe(3_600_000)
+      expect(stored.issuedAt).toBeUndefined()
+      expect(stored.confirmed).toBe(true)
+    }).pipe(Effect.provide(KeyValueStore.layerMemory)))
+
   it.effect("invalid stored value fails without quoting it", () =>
     Effect.gen(function*() {
       const kv = yield* KeyValueStore.KeyValueStore

@@ -11,6 +11,7 @@ const withRefresh = new Token({
   accessToken: Redacted.make("conformance-access-1"),
   refreshToken: Option.some(Redacted.make("conformance-refresh-1")),
   expiresAt: 1_700_000_000_000,
+  issuedAt: 1_699_999_700_000,
   scope: ["accounts", "offline"],
   confirmed: false
 })
@@ -50,6 +51,7 @@ export const tokenStoreConformance = (name: string, layer: Layer.Layer<TokenStor
         expect(Redacted.isRedacted(refreshToken)).toBe(true)
         expect(Redacted.value(refreshToken)).toBe("conformance-refresh-1")
         expect(stored.expiresAt).toBe(withRefresh.expiresAt)
+        expect(stored.issuedAt).toBe(withRefresh.issuedAt)
         expect(stored.scope).toEqual(["accounts", "offline"])
         expect(stored.confirmed).toBe(false)
       })))
@@ -84,6 +86,7 @@ export const tokenStoreConformance = (name: string, layer: Layer.Layer<TokenStor
         const stored = Option.getOrThrow(yield* store.get)
 
         expect(Option.isNone(stored.refreshToken)).toBe(true)
+        expect(stored.issuedAt).toBeUndefined()
         expect(stored.scope).toEqual([])
       })))
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted, TestClock } from "effect"
-import { GraphQLError, type InvalidInput } from "../src/KontistError.js"
+import { GraphQLError, type InvalidInput, ResponseError } from "../src/KontistError.js"
 import * as Transfers from "../src/Transfers.js"
 import { type GraphQLHandler, makeRecordingGraphQL, noRequests } from "./utils/RecordingGraphQL.js"
 
@@ -268,6 +268,43 @@ describe("Transfers requests", () => {
       expect(seen).toEqual(["c-9"])
       expect(result.id).toBe("transfer-1")
       expect(calls.map((call) => call.variables?.["confirmationId"])).toEqual([undefined, "c-9"])
+    }))
+
+  it.effect("send never creates a transfer twice", () =>
+    Effect.gen(function*() {
+      const failures = [
+        new ResponseError({
+          reason: "Transport",
+          request: "POST http://127.0.0.1:9/api/graphql",
+          description: "the connection failed"
+        }),
+        new ResponseError({
+          reason: "StatusCode",
+          request: "POST http://127.0.0.1:9/api/graphql",
+          status: 503,
+          description: "unexpected status"
+        }),
+        new GraphQLError({
+          description: "Invalid authorization token",
+          path: ["confirmTransfer"],
+          status: 400,
+          type: "INVALID_AUTHORIZATION_TOKEN",
+          operation: "confirmTransfer"
+        })
+      ]
+      for (const failure of failures) {
+        const { calls, result } = yield* run(
+          (call) =>
+            call.document.includes("createTransfer")
+              ? Effect.succeed({ createTransfer: { confirmationId: "c-9", stringToSign: null } })
+              : Effect.fail(failure),
+          (service) => Effect.flip(service.send(valid, { authorize: () => Effect.succeed("654321") }))
+        )
+        expect(result._tag).toBe(failure._tag)
+        expect(calls).toHaveLength(2)
+        expect(calls[0]?.document).toContain("createTransfer")
+        expect(calls[1]?.document).toContain("confirmTransfer")
+      }
     }))
 
   it.effect("stops send when authorize fails", () =>

@@ -155,8 +155,9 @@ const openInBrowser = (url: string) => {
  * redirect URI `http://127.0.0.1:PORT/callback`. It shows the URL with
  * `onUrl`, and also opens it when `openBrowser` is set. When the browser
  * returns, it exchanges the code with `Auth.exchangeCode` and sends the
- * browser a short HTML page. The server stops when the effect ends, however
- * it ends.
+ * browser a short HTML page. Requests to the callback path with another
+ * `state` get HTTP 400 and the login keeps waiting. The server stops when
+ * the effect ends, however it ends.
  *
  * @since 0.1.0
  * @category login
@@ -203,7 +204,7 @@ export const loginWithBrowser = Effect.fn("Kontist.LoopbackLogin.loginWithBrowse
   }
 
   const timeout = Duration.decode(options.timeout ?? Duration.minutes(5))
-  const callback = yield* server.callback.pipe(
+  const callback = yield* server.callback(request.state).pipe(
     Effect.timeoutFail({
       duration: timeout,
       onTimeout: () =>
@@ -216,7 +217,9 @@ export const loginWithBrowser = Effect.fn("Kontist.LoopbackLogin.loginWithBrowse
   )
 
   const callbackUrl = new URL(callback.requestUrl, redirectUri).href
-  // Without an explicit request, exchangeCode checks the state against the pending one and sends its redirect URI.
+  // The server accepted only this request's state. Without an explicit
+  // request, exchangeCode checks the state again against the pending one and
+  // sends its redirect URI.
   return yield* auth.exchangeCode(callbackUrl).pipe(
     Effect.tapBoth({
       onFailure: (error: KontistError) => callback.respond(400, failurePage(error)),

@@ -40,12 +40,16 @@ export const layerWebSocketConstructor: Layer.Layer<Socket.WebSocketConstructor>
 /**
  * `HttpClient` on `node:http` with a keep-alive agent. It needs no dependency
  * beyond Node itself, and the agent reuses connections across the many small
- * GraphQL requests of a transaction stream.
+ * GraphQL requests of a transaction stream. `NodeHttpClient.layer` would not,
+ * because its agent has Node's default `keepAlive: false` on Node 20. The
+ * agents are destroyed when the layer's scope closes.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layer
+export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerWithoutAgent.pipe(
+  Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true }))
+)
 
 /**
  * Provides `HttpClient`, a `TokenStore` that keeps the token in a file with

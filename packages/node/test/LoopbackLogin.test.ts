@@ -142,6 +142,46 @@ describe("LoopbackLogin", () => {
       expect(recorded.callbackUrl).toBe(`${redirectUri}?code=code-1&state=state-1`)
     }))
 
+  it.live("ignores callbacks with another state", () =>
+    Effect.gen(function*() {
+      const recorded: Recorded = { redirectUri: undefined, callbackUrl: undefined }
+      const { fiber, redirectUri } = yield* startLogin().pipe(
+        Effect.provide(authLayer(recorded)),
+        Effect.provide(configLayer())
+      )
+
+      // What another local process, or a web page with an <img> pointing at the port, could send.
+      const forged = yield* get(`${redirectUri}?code=forged&state=state-2`)
+      const withoutState = yield* get(`${redirectUri}?error=access_denied`)
+      const callback = yield* get(`${redirectUri}?code=code-1&state=state-1`)
+      const result = yield* Fiber.join(fiber)
+
+      expect(forged.status).toBe(400)
+      expect(forged.body).not.toContain("state-2")
+      expect(withoutState.status).toBe(400)
+      expect(callback.status).toBe(200)
+      expect(recorded.callbackUrl).toBe(`${redirectUri}?code=code-1&state=state-1`)
+      expect(result).toBe(token)
+    }))
+
+  it.live("passes an error callback with the right state", () =>
+    Effect.gen(function*() {
+      const recorded: Recorded = { redirectUri: undefined, callbackUrl: undefined }
+      const denied = new OAuthError({ error: "access_denied", description: "the user denied access" })
+      const { fiber, redirectUri } = yield* startLogin().pipe(
+        Effect.provide(authLayer(recorded, Effect.fail(denied))),
+        Effect.provide(configLayer())
+      )
+
+      const page = yield* get(`${redirectUri}?error=access_denied&state=state-1`)
+      const exit = yield* Fiber.await(fiber)
+
+      expect(page.status).toBe(400)
+      expect(page.body).toContain("the user denied access")
+      expect(recorded.callbackUrl).toBe(`${redirectUri}?error=access_denied&state=state-1`)
+      expect(exit).toEqual(Exit.fail(denied))
+    }))
+
   it.live("continues when no browser starts", () =>
     Effect.gen(function*() {
       // An empty PATH makes the browser command fail to start, so no real browser opens.

@@ -5,7 +5,7 @@
 import * as KontistConfig from "@kontist/core/KontistConfig"
 import { InvalidInput } from "@kontist/core/KontistError"
 import * as Pkce from "@kontist/core/Pkce"
-import { Redacted } from "effect"
+import { Effect, Either, Redacted } from "effect"
 
 /**
  * Options of `new Client(...)`, as the classic Kontist client takes them.
@@ -44,16 +44,30 @@ export interface ValidatedOptions {
   readonly verifier: Redacted.Redacted<string> | undefined
 }
 
-const verifierPattern = /^[A-Za-z0-9\-._~]{43,128}$/
+/** Options whose values never appear in an error message, whatever their type. */
+const secretFields: ReadonlySet<keyof ClientOptions> = new Set(["clientSecret", "verifier"])
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.trim().length > 0
 
-const checkOptionalString = (options: ClientOptions, field: keyof ClientOptions): void => {
-  const value = options[field]
-  if (value !== undefined && !isNonEmptyString(value)) {
-    throw new InvalidInput({ field, reason: `expected a non-empty string or no value, got ${JSON.stringify(value)}` })
-  }
+/** Names the type of `value` without showing it, such as "an array" or "a blank string". */
+const describeType = (value: unknown): string => {
+  if (value === null) return "null"
+  if (Array.isArray(value)) return "an array"
+  if (typeof value === "string") return "a blank string"
+  const type = typeof value
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
 }
+
+const checkOptionalString = (options: ClientOptions, field: keyof ClientOptions): void => {
+  const value: unknown = options[field]
+  if (value === undefined || isNonEmptyString(value)) return
+
+  const got = secretFields.has(field) ? describeType(value) : JSON.stringify(value)
+  throw new InvalidInput({ field, reason: `expected a non-empty string or no value, got ${got}` })
+}
+
+const isValidVerifier = (verifier: string): boolean =>
+  Either.isRight(Effect.runSync(Effect.either(Pkce.validateVerifier(Redacted.make(verifier)))))
 
 const checkUrl = (value: string, field: string, protocols: ReadonlyArray<string> | undefined): void => {
   let url: URL
@@ -106,7 +120,7 @@ export const validate = (options: ClientOptions): ValidatedOptions => {
       reason: "a verifier needs state and redirectUri as well, because the callback page builds a new Client with the same three values"
     })
   }
-  if (options.verifier !== undefined && !verifierPattern.test(options.verifier)) {
+  if (options.verifier !== undefined && !isValidVerifier(options.verifier)) {
     throw new InvalidInput({
       field: "verifier",
       reason: `the verifier has ${options.verifier.length} characters; a PKCE verifier has 43 to 128, each one of ${Pkce.verifierAlphabet}`

@@ -3,7 +3,7 @@
  * settled promises whose rejection is the typed error itself.
  */
 import { MFAConfirmationCanceled } from "@kontist/core/KontistError"
-import { Cause, Effect, Exit, Fiber, type Layer, ManagedRuntime } from "effect"
+import { Cause, type Chunk, Effect, Exit, Fiber, type Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
 import { ClientDisposed, MFAConfirmationCanceledError, OperationInterrupted } from "../Errors.js"
 
 export class Runner<R, LayerError> {
@@ -40,6 +40,32 @@ export class Runner<R, LayerError> {
     const result = this.run(operation, effect)
     this.pendingWrite = result
     return result
+  }
+
+  /**
+   * Iterates over `stream`, pulling one chunk per `run` call, so that only
+   * the current chunk is in memory and nothing is requested before the
+   * caller asks for it. Each pull rejects like `run`. The stream's scope is
+   * closed when the loop ends, also when it ends early with `break`,
+   * `return` or a thrown error.
+   */
+  async *iterate<A, E>(operation: string, stream: Stream.Stream<A, E, R>): AsyncGenerator<A, void, undefined> {
+    const scope = Effect.runSync(Scope.make())
+    try {
+      const pull = await this.run(operation, Scope.extend(Stream.toPull(stream), scope))
+      // The pull fails with `None` at the end of the stream and `Some` on an error.
+      const nextChunk: Effect.Effect<Chunk.Chunk<A> | undefined, E, R> = Effect.catchAll(
+        pull,
+        Option.match({ onNone: () => Effect.succeed(undefined), onSome: Effect.fail })
+      )
+      while (true) {
+        const chunk = await this.run(operation, nextChunk)
+        if (chunk === undefined) return
+        yield* chunk
+      }
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
   }
 
   /**

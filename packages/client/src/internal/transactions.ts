@@ -2,10 +2,10 @@
  * `client.models.transaction`: pages, iteration and live updates of the
  * main account's transactions.
  */
-import { InvalidInput, ResponseError } from "@kontist/core/KontistError"
+import { InvalidInput, type KontistError, ResponseError } from "@kontist/core/KontistError"
 import { Subscriptions } from "@kontist/core/Subscriptions"
 import * as Transactions from "@kontist/core/Transactions"
-import { Effect, Schema, Stream } from "effect"
+import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import type { ClientServices } from "./layer.js"
 import type { Runner } from "./runner.js"
 
@@ -64,6 +64,56 @@ const encodeTransaction = Schema.encodeSync(Transactions.Transaction)
 const encodePageInfo = Schema.encodeSync(Transactions.PageInfo)
 
 /**
+ * Streams the transactions after `after`, page by page, failing like the
+ * core `stream` when a page reports `hasNextPage` without a new `endCursor`.
+ *
+ * TODO: replace with `Transactions.stream` once its options take a start
+ * cursor. Until then this is the only pagination loop in the client.
+ */
+const streamAfter = (
+  transactions: Transactions.Service,
+  after: string,
+  options: Pick<FetchOptions, "first" | "filter">
+): Stream.Stream<Transactions.Transaction, KontistError> =>
+  Stream.paginateChunkEffect(after, (cursor) =>
+    Effect.gen(function*() {
+      const { items, pageInfo } = yield* transactions.page({ first: options.first, after: cursor, filter: options.filter })
+      if (!pageInfo.hasNextPage) {
+        return [Chunk.unsafeFromArray(items), Option.none()] as const
+      }
+      if (pageInfo.endCursor === undefined || pageInfo.endCursor === cursor) {
+        return yield* new ResponseError({
+          reason: "UnexpectedBody",
+          request: "POST /api/graphql (TransactionsPage)",
+          description: `the API reported hasNextPage but ${
+            pageInfo.endCursor === undefined ? "no endCursor" : "the same endCursor as the previous page"
+          }, so iteration cannot continue. Iterate again, and report this to Kontist if it repeats.`
+        })
+      }
+      return [Chunk.unsafeFromArray(items), Option.some(pageInfo.endCursor)] as const
+    }))
+
+// The core stream names its page size `pageSize`, but fetchAll's caller passed `first`.
+const renamePageSize = (error: KontistError): KontistError =>
+  error._tag === "InvalidInput" && error.field === "pageSize"
+    ? new InvalidInput({ field: "first", reason: error.reason })
+    : error
+
+/**
+ * Streams the transactions matching `args` as plain JSON, from the core
+ * `stream`, or from `streamAfter` when iteration starts at a cursor.
+ */
+const streamAll = (args: FetchOptions): Stream.Stream<TransactionData, KontistError, Transactions.Transactions> => {
+  const transactions = Stream.unwrap(Effect.map(Transactions.Transactions, (service) => {
+    if (args.after !== undefined) {
+      return streamAfter(service, args.after, args)
+    }
+    return service.stream({ pageSize: args.first, filter: args.filter }).pipe(Stream.mapError(renamePageSize))
+  }))
+  return Stream.map(transactions, (transaction) => encodeTransaction(transaction))
+}
+
+/**
  * The transactions of the main account, newest first.
  *
  * `for await (const transaction of client.models.transaction)` visits every
@@ -89,8 +139,12 @@ export class TransactionModel implements AsyncIterable<TransactionData> {
   /**
    * Iterates over every transaction matching `args.filter`, newest first,
    * starting after `args.after` when given. It requests one page of
-   * `args.first` (default 50) at a time and keeps only that page in memory.
-   * Paging backward (`last`, `before`) is for `fetch` only.
+   * `args.first` (default 50) when the loop needs it and keeps only that page
+   * in memory. Paging backward (`last`, `before`) is for `fetch` only.
+   *
+   * Rejects with `ResponseError` (`UnexpectedBody`) when a page reports
+   * `hasNextPage` without a new `endCursor`, because the next request would
+   * repeat the last one. The transactions of that page are not yielded.
    */
   async *fetchAll(args?: FetchOptions): AsyncGenerator<TransactionData, void, undefined> {
     if (args?.last !== undefined || args?.before !== undefined) {
@@ -100,22 +154,7 @@ export class TransactionModel implements AsyncIterable<TransactionData> {
       })
     }
 
-    let page = await this.fetch(args)
-    while (true) {
-      yield* page.items
-      if (page.nextPage === undefined) return
-
-      const cursor = page.pageInfo.endCursor
-      page = await page.nextPage()
-      // Without a new cursor the next request would repeat this one forever.
-      if (page.pageInfo.hasNextPage && page.pageInfo.endCursor === cursor) {
-        throw new ResponseError({
-          reason: "UnexpectedBody",
-          request: "POST /api/graphql (TransactionsPage)",
-          description: "the API reported hasNextPage with the same endCursor as the previous page, so iteration cannot continue"
-        })
-      }
-    }
+    yield* this.#runner.iterate("models.transaction.fetchAll", streamAll(args ?? {}))
   }
 
   [Symbol.asyncIterator](): AsyncIterator<TransactionData> {

@@ -90,6 +90,7 @@ export const make = (config: KontistConfig.Service, http: Http.Pipeline): TokenE
           ? Option.flatMap(previous, (token) => token.refreshToken)
           : Option.some(response.refresh_token),
         expiresAt: now + response.expires_in * 1000,
+        issuedAt: now,
         scope: response.scope === undefined
           ? Option.match(previous, { onNone: () => config.scopes, onSome: (token) => token.scope })
           : parseScope(response.scope),

@@ -113,12 +113,14 @@ export const testConfig = KontistConfig.layer({
 
 /**
  * A token that expires at `expiresAt` (epoch ms), with a refresh token
- * unless `refreshToken` is null.
+ * unless `refreshToken` is null. Without `issuedAt` it looks like a token
+ * stored before `Token` had that field.
  */
 export const makeToken = (options: {
   readonly accessToken?: string
   readonly refreshToken?: string | null
   readonly expiresAt?: number
+  readonly issuedAt?: number
   readonly confirmed?: boolean
 }) =>
   new Token({
@@ -127,6 +129,7 @@ export const makeToken = (options: {
       ? Option.none()
       : Option.some(Redacted.make(options.refreshToken ?? "refresh-1")),
     expiresAt: options.expiresAt ?? 3_600_000,
+    ...(options.issuedAt === undefined ? {} : { issuedAt: options.issuedAt }),
     scope: ["transactions", "offline"],
     confirmed: options.confirmed ?? false
   })

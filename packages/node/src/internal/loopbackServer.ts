@@ -1,7 +1,7 @@
 import { Deferred, Duration, Effect, Exit } from "effect"
 import * as Http from "node:http"
 
-/** The first request to the callback path, held open until `respond` sends the response. */
+/** The first callback request with the expected state, held open until `respond` sends the response. */
 export interface Callback {
   /** Path and query of the request, such as `/callback?code=...&state=...`. */
   readonly requestUrl: string
@@ -12,8 +12,12 @@ export interface Callback {
 export interface LoopbackServer {
   /** The port the server listens on, chosen by the system when `port` was 0. */
   readonly port: number
-  /** Completes with the first request to the callback path. */
-  readonly callback: Effect.Effect<Callback>
+  /**
+   * Completes with the first GET to the callback path whose `state` query
+   * parameter equals `state`. Until it is called, every callback request is
+   * rejected, because no authorization URL with a state has been shown yet.
+   */
+  readonly callback: (state: string) => Effect.Effect<Callback>
 }
 
 export interface ListenOptions {
@@ -36,8 +40,17 @@ const sendHtml = (response: Http.ServerResponse, status: number, html: string, o
   response.end(html, onFinish)
 }
 
+const foreignCallbackPage = "<!doctype html><title>Unknown login</title>" +
+  "<p>This request does not belong to the login the program is waiting for. " +
+  "Open the URL the program printed to log in.</p>"
+
 /**
- * Starts an HTTP server on `host:port` that waits for one request to `path`.
+ * Starts an HTTP server on `host:port` that waits for one request to `path`
+ * with the expected OAuth2 `state`. Other requests to `path` get 400 and the
+ * server keeps waiting, so that a local process or a web page (an `<img>`
+ * pointing at the port) cannot end a pending login. Neither the expected nor
+ * the received state appears in a response or a log.
+ *
  * The scope's finalizer responds to a callback still left open, stops
  * accepting connections, and destroys connections that remain after a
  * one-second grace period, because browsers keep idle connections open.
@@ -45,6 +58,7 @@ const sendHtml = (response: Http.ServerResponse, status: number, html: string, o
 export const listen = (options: ListenOptions) =>
   Effect.gen(function*() {
     const callback = yield* Deferred.make<Callback>()
+    let expectedState: string | undefined
     let answered = false
     let pending: Http.ServerResponse | undefined
 
@@ -69,6 +83,10 @@ export const listen = (options: ListenOptions) =>
       if (request.method !== "GET") {
         response.setHeader("allow", "GET")
         sendHtml(response, 405, "<!doctype html><title>Method not allowed</title><p>Method not allowed.</p>")
+        return
+      }
+      if (expectedState === undefined || url.searchParams.get("state") !== expectedState) {
+        sendHtml(response, 400, foreignCallbackPage)
         return
       }
       if (pending !== undefined || answered) {
@@ -113,6 +131,10 @@ export const listen = (options: ListenOptions) =>
 
     return {
       port,
-      callback: Deferred.await(callback)
+      callback: (state: string) =>
+        Effect.suspend(() => {
+          expectedState = state
+          return Deferred.await(callback)
+        })
     } satisfies LoopbackServer
   })
