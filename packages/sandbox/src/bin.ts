@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Command line entry point: starts the sandbox and prints its URL and the
  * demo credentials. Stops on SIGINT or SIGTERM.
@@ -8,7 +9,8 @@ import { Data, Effect } from "effect"
 import type { RunningSandbox, SandboxOptions } from "./Sandbox.js"
 import { demo, start } from "./Sandbox.js"
 
-const usage = `Usage: pnpm --filter @kontist/sandbox start -- [options]
+const usage = `Usage: kontist-sandbox [options]
+       (in this repository: pnpm --filter @kontist/sandbox start -- [options])
 
 Options:
   --port <number>          TCP port on 127.0.0.1 (default 4010; 0 picks a free port)
