@@ -98,7 +98,11 @@ const loginThroughSandboxForm = (target: Extract<Target, { _tag: "Sandbox" }>, s
     return yield* auth.exchangeCode(callbackUrl)
   })
 
-/** The stored token, when it passed MFA and is still valid or can be refreshed. */
+/**
+ * The stored token, when it passed MFA and is still valid or can be
+ * refreshed. `Auth.token` returns none for a token that another API or
+ * client issued, such as one stored before `KONTIST_BASE_URL` changed.
+ */
 const storedConfirmedToken = Effect.gen(function*() {
   const auth = yield* Auth.Auth
   const stored = yield* auth.token

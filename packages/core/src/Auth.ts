@@ -10,7 +10,7 @@ import * as TokenEndpoint from "./internal/tokenEndpoint.js"
 import { KontistConfig } from "./KontistConfig.js"
 import { InvalidInput, type KontistError, OAuthError, Unauthorized } from "./KontistError.js"
 import * as Pkce from "./Pkce.js"
-import { Token } from "./Token.js"
+import { Token, type TokenIssuer } from "./Token.js"
 import { TokenStore } from "./TokenStore.js"
 
 /**
@@ -106,10 +106,17 @@ export interface Service {
    */
   readonly refresh: Effect.Effect<Token, KontistError>
 
-  /** Stores a token obtained elsewhere. */
+  /**
+   * Stores a token obtained elsewhere and returns it. A token without
+   * `issuer` gets the configured API and client as its issuer. A token
+   * whose issuer differs fails with `InvalidInput` and is not stored.
+   */
   readonly setToken: (token: Token) => Effect.Effect<Token, KontistError>
 
-  /** The stored token, if any. */
+  /**
+   * The stored token, if any. A stored token whose issuer differs from
+   * `KontistConfig`, or that has no issuer, counts as none.
+   */
   readonly token: Effect.Effect<Option.Option<Token>, KontistError>
 
   /**
@@ -120,6 +127,9 @@ export interface Service {
    * gets its outcome, success or failure, so a failing refresh is sent once
    * however many fibers wait. A call that starts after a renewal failed
    * tries again.
+   *
+   * A stored token of another API or client (see `token`) is never sent:
+   * `accessToken` then fails with `Unauthorized` (`NoToken`).
    */
   readonly accessToken: Effect.Effect<Redacted.Redacted<string>, KontistError>
 
@@ -213,6 +223,32 @@ const noToken = () =>
     description: "No token is stored; log in first (authorizationUrl and exchangeCode, or loginWithPassword)"
   })
 
+const describeIssuer = (issuer: TokenIssuer): string => `${issuer.baseUrl} (client ${issuer.clientId})`
+
+const sameIssuer = (left: TokenIssuer, right: TokenIssuer): boolean =>
+  left.baseUrl === right.baseUrl && left.clientId === right.clientId
+
+/**
+ * The failure for a stored token that `configured` did not issue, or
+ * undefined when it did. A token without an issuer is rejected as well,
+ * because nothing shows which API it belongs to.
+ */
+const checkIssuer = (token: Token, configured: TokenIssuer): Unauthorized | undefined => {
+  if (token.issuer === undefined) {
+    return new Unauthorized({
+      reason: "NoToken",
+      description: "The stored token does not record which API and client issued it, as tokens stored by older " +
+        `SDK versions do not, so it is not sent to ${describeIssuer(configured)}. Log in again to replace it.`
+    })
+  }
+  if (sameIssuer(token.issuer, configured)) return undefined
+  return new Unauthorized({
+    reason: "NoToken",
+    description: `The stored token belongs to another API or client: ${describeIssuer(token.issuer)} issued it, ` +
+      `but the SDK is configured for ${describeIssuer(configured)}, so it is not sent. Log in again to replace it.`
+  })
+}
+
 /**
  * Creates the service. It stores tokens in `TokenStore` and sends token
  * requests through `HttpClient`. When a `TokenRenewal` is in the context
@@ -249,16 +285,35 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
     const tokenEndpoint = TokenEndpoint.make(config, http)
     const requestToken = tokenEndpoint.request
     const toToken = tokenEndpoint.toToken
+    const issuer: TokenIssuer = { baseUrl: config.baseUrl, clientId: config.clientId }
 
-    const storeToken = (token: Token) =>
-      writeLock.withPermits(1)(Effect.zipRight(Ref.update(writes, (count) => count + 1), store.set(token))).pipe(
-        Effect.as(token)
-      )
+    // Every token stored through this service records its issuer, so that
+    // a later run with another base URL or client id does not send it.
+    const withIssuer = (token: Token) => token.issuer === undefined ? new Token({ ...token, issuer }) : token
+
+    const storeToken = (token: Token) => {
+      const stamped = withIssuer(token)
+      return writeLock.withPermits(1)(Effect.zipRight(Ref.update(writes, (count) => count + 1), store.set(stamped)))
+        .pipe(Effect.as(stamped))
+    }
 
     const requireToken = Effect.flatMap(
       store.get,
-      Option.match({ onNone: () => Effect.fail(noToken()), onSome: Effect.succeed })
+      Option.match({
+        onNone: () => Effect.fail(noToken()),
+        onSome: (token) => {
+          const mismatch = checkIssuer(token, issuer)
+          return mismatch === undefined ? Effect.succeed(token) : Effect.fail(mismatch)
+        }
+      })
     )
+
+    const usableToken: Effect.Effect<Option.Option<Token>, KontistError> = Effect.flatMap(store.get, (stored) => {
+      if (Option.isNone(stored)) return Effect.succeed(stored)
+      const mismatch = checkIssuer(stored.value, issuer)
+      if (mismatch === undefined) return Effect.succeed(stored)
+      return Effect.as(Effect.logDebug(`Kontist: ignoring the stored token. ${mismatch.description}`), Option.none<Token>())
+    })
 
     const isFresh = (token: Token) =>
       Effect.map(Clock.currentTimeMillis, (now) => token.expiresAt - refreshSkewOf(token) > now)
@@ -278,8 +333,9 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
     const storeUnlessReplaced = (renewed: Token, writesBefore: number) =>
       writeLock.withPermits(1)(Effect.gen(function*() {
         if ((yield* Ref.get(writes)) !== writesBefore) return yield* requireToken
-        yield* store.set(renewed)
-        return renewed
+        const stamped = withIssuer(renewed)
+        yield* store.set(stamped)
+        return stamped
       }))
 
     // Renews `stored` with its refresh token, else with `TokenRenewal`, else
@@ -532,6 +588,14 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
     })
 
     const setToken = Effect.fn("Kontist.Auth.setToken")(function*(token: Token) {
+      if (token.issuer !== undefined && !sameIssuer(token.issuer, issuer)) {
+        return yield* new InvalidInput({
+          field: "token.issuer",
+          reason: `the token was issued by ${describeIssuer(token.issuer)}, but the SDK is configured for ${
+            describeIssuer(issuer)
+          }. Log in with this configuration, or configure the API and client that issued the token`
+        })
+      }
       return yield* storeToken(token)
     })
     const logout = Effect.gen(function*() {
@@ -545,7 +609,7 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | Kontist
       loginWithPassword,
       refresh,
       setToken,
-      token: store.get,
+      token: usableToken,
       accessToken,
       renewAfterRejection,
       logout

@@ -27,7 +27,8 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>("@kontist/cor
 }
 
 /**
- * There is no usable access token: none is stored, the server rejected it
+ * There is no usable access token: none is stored, the stored one belongs
+ * to another API or client (reason `NoToken`), the server rejected it
  * (HTTP 401), or it expired and cannot be renewed.
  *
  * @since 0.1.0
@@ -96,7 +97,8 @@ export interface GraphQLErrorEntry extends Schema.Schema.Type<typeof GraphQLErro
  * A GraphQL response with an `errors` array. The first entry is this error
  * itself (`description`, `path`, `status`, `type`). The entries after it are
  * in `otherErrors`, in the order the server sent them. The message names
- * only the first entry.
+ * only the first entry, and leaves out its path when that is just the
+ * operation's field.
  *
  * @since 0.1.0
  * @category errors
@@ -109,7 +111,9 @@ export class GraphQLError extends Schema.TaggedError<GraphQLError>("@kontist/cor
   otherErrors: Schema.optionalWith(Schema.Array(GraphQLErrorEntry), { default: () => [] })
 }) {
   override get message(): string {
-    const where = this.path.length > 0 ? ` at ${this.path.join(".")}` : ""
+    // A path that is just the operation's own field would repeat the operation.
+    const pathIsOperation = this.path.length === 1 && this.path[0] === this.operation
+    const where = this.path.length > 0 && !pathIsOperation ? ` at ${this.path.join(".")}` : ""
     return `GraphQL ${this.operation} failed${where}: ${this.description}`
   }
 }
@@ -145,7 +149,8 @@ export class ChallengeDenied extends Schema.TaggedError<ChallengeDenied>("@konti
   challengeId: Schema.String
 }) {
   override get message(): string {
-    return `MFA challenge ${this.challengeId} was denied on the phone; start a new login to try again`
+    return `MFA challenge ${this.challengeId} was denied on the phone. To try again, request a new confirmation ` +
+      "with Mfa.confirmedToken, which works with the same login, or log in again"
   }
 }
 

@@ -206,6 +206,11 @@ export interface Page {
 export interface StreamOptions {
   /** Transactions per request, from 1 to 50. Defaults to 50. */
   readonly pageSize?: number | undefined
+  /**
+   * A cursor, such as the `endCursor` of a page: the stream starts with the
+   * transaction after it. Defaults to the newest transaction.
+   */
+  readonly after?: string | undefined
   /** Booked at or after this moment. */
   readonly bookedFrom?: DateInput | undefined
   /** Booked strictly before this moment. */
@@ -231,10 +236,11 @@ export interface Service {
   readonly page: (options?: PageOptions) => Effect.Effect<Page, KontistError>
 
   /**
-   * Streams every transaction matching `options`, newest first. It requests
-   * one page at a time, follows `endCursor` while the API reports
-   * `hasNextPage`, and keeps one page in memory. An empty page that reports
-   * `hasNextPage` does not end the stream.
+   * Streams every transaction matching `options`, newest first, starting
+   * after `options.after` when given. It requests one page at a time,
+   * follows `endCursor` while the API reports `hasNextPage`, and keeps one
+   * page in memory. An empty page that reports `hasNextPage` does not end
+   * the stream.
    */
   readonly stream: (options?: StreamOptions) => Stream.Stream<Transaction, KontistError>
 
@@ -410,10 +416,13 @@ export const make: Effect.Effect<Service, never, GraphQL> = Effect.gen(function*
     Stream.unwrap(
       Effect.gen(function*() {
         const first = yield* Validation.validatePageSize(options.pageSize ?? Validation.maxPageSize, "pageSize")
+        const start: Option.Option<string> = options.after === undefined
+          ? Option.none()
+          : Option.some(yield* Validation.validateNonEmpty(options.after, "after"))
         const filter = yield* toFilter(options)
 
-        // The state is the cursor to continue after: `None` for the first page.
-        return Stream.paginateChunkEffect(Option.none<string>(), (after) =>
+        // The state is the cursor to continue after: `None` for the newest transaction.
+        return Stream.paginateChunkEffect(start, (after) =>
           Effect.gen(function*() {
             const cursor = Option.getOrUndefined(after)
             const { items, pageInfo } = yield* fetchPage({ first, last: undefined, after: cursor, before: undefined, filter })

@@ -329,6 +329,24 @@ layer(Sandbox.layer({ port: 0, transactions: 20, mfa: { delayMs: 100 } }), { exc
         expect(error._tag).toBe("ChallengeDenied")
       }).pipe(Effect.provide(services({ clientSecret: true }))))
 
+    it.effect("confirmedToken after a denial needs no new login", () =>
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox
+        sandbox.configure({ mfa: { answer: "deny", delayMs: 100 } })
+        yield* loginWithDemoPassword
+        const mfa = yield* Mfa.Mfa
+
+        const denied = yield* Effect.flip(mfa.confirmedToken()).pipe(
+          Effect.ensuring(Effect.sync(() => sandbox.configure({ mfa: { answer: "approve" } })))
+        )
+        assertTag(denied, "ChallengeDenied")
+        sandbox.clearRequests()
+
+        const confirmed = yield* mfa.confirmedToken()
+        expect(confirmed.confirmed).toBe(true)
+        expect(tokenRequestsSeen(sandbox)).toEqual([])
+      }).pipe(Effect.provide(services({ clientSecret: true }))))
+
     it.effect("HTML error body from the sandbox", () =>
       Effect.gen(function*() {
         const sandbox = yield* Sandbox

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Either, Exit, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { Auth, TokenRenewal } from "../src/Auth.js"
+import { GraphQL } from "../src/GraphQL.js"
 import * as Pkce from "../src/Pkce.js"
 import {
   assertTag,
@@ -9,7 +10,8 @@ import {
   makeToken,
   type RecordedRequest,
   type Reply,
-  serviceLayer
+  serviceLayer,
+  testIssuer
 } from "./utils/RecordingClient.js"
 
 const tokenReply = (overrides: Record<string, unknown> = {}): Reply => ({
@@ -66,7 +68,7 @@ const interruptWhileHeld = <A, E>(fiber: Fiber.Fiber<A, E>, started: Deferred.De
 const withAuth = <A, E>(
   handler: Handler,
   initial: Parameters<typeof makeToken>[0] | undefined,
-  body: (auth: Auth["Type"]) => Effect.Effect<A, E>
+  body: (auth: Auth["Type"]) => Effect.Effect<A, E, GraphQL>
 ) =>
   Effect.gen(function*() {
     const { client, requests } = yield* makeRecordingClient(handler)
@@ -733,5 +735,142 @@ describe("Auth.logout", () => {
       const { result } = yield* withAuth(tokenEndpoint(tokenReply()), {}, (auth) =>
         Effect.zipRight(auth.logout, auth.token))
       expect(Option.isNone(Either.getOrThrow(result))).toBe(true)
+    }))
+})
+
+describe("Auth with a token of another issuer", () => {
+  const otherApi = { baseUrl: "http://127.0.0.1:7", clientId: testIssuer.clientId }
+  const otherClient = { baseUrl: testIssuer.baseUrl, clientId: "other-client" }
+
+  // Replies as the API would, so that only the recorded requests show whether a token was sent.
+  const anyReply: Handler = (request) =>
+    Effect.succeed(
+      request.path === "/api/oauth/token" ? tokenReply() : { body: { data: { viewer: { email: "lena@example.com" } } } }
+    )
+
+  for (const [name, issuer] of [["another API", otherApi], ["another client", otherClient]] as const) {
+    it.effect(`token of ${name} is not sent`, () =>
+      Effect.gen(function*() {
+        const { result, requests } = yield* withAuth(anyReply, { expiresAt: 3_600_000, issuer }, (auth) =>
+          Effect.gen(function*() {
+            const stored = yield* auth.token
+            const error = yield* Effect.flip(auth.accessToken)
+            const query = yield* Effect.flip(Effect.flatMap(GraphQL, (graphql) => graphql.raw("query { viewer { email } }")))
+            return { stored, error, query }
+          }))
+
+        const { stored, error, query } = Either.getOrThrow(result)
+        expect(Option.isNone(stored)).toBe(true)
+        assertTag(error, "Unauthorized")
+        expect(error.reason).toBe("NoToken")
+        expect(error.message).toContain("another API or client")
+        expect(error.message).toContain(issuer.baseUrl)
+        expect(error.message).toContain(issuer.clientId)
+        expect(error.message).toContain("Log in again")
+        expect(error.message).not.toContain("access-1")
+        assertTag(query, "Unauthorized")
+        expect(requests).toHaveLength(0)
+      }))
+
+    it.effect(`expired token of ${name} is not refreshed`, () =>
+      Effect.gen(function*() {
+        const { result, requests } = yield* withAuth(anyReply, { expiresAt: 0, issuer }, (auth) =>
+          Effect.gen(function*() {
+            const viaAccessToken = yield* Effect.flip(auth.accessToken)
+            const viaRefresh = yield* Effect.flip(auth.refresh)
+            const viaRejection = yield* Effect.flip(auth.renewAfterRejection(Redacted.make("access-1")))
+            return [viaAccessToken, viaRefresh, viaRejection]
+          }))
+
+        for (const error of Either.getOrThrow(result)) {
+          assertTag(error, "Unauthorized")
+          expect(error.reason).toBe("NoToken")
+        }
+        expect(requests).toHaveLength(0)
+      }))
+  }
+
+  it.effect("token without issuer is not sent", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(anyReply, { expiresAt: 0, issuer: null }, (auth) =>
+        Effect.gen(function*() {
+          const stored = yield* auth.token
+          const error = yield* Effect.flip(auth.accessToken)
+          return { stored, error }
+        }))
+
+      const { stored, error } = Either.getOrThrow(result)
+      expect(Option.isNone(stored)).toBe(true)
+      assertTag(error, "Unauthorized")
+      expect(error.reason).toBe("NoToken")
+      expect(error.message).toContain("does not record")
+      expect(error.message).toContain("Log in again")
+      expect(requests).toHaveLength(0)
+    }))
+
+  it.effect("login replaces a token of another API", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(tokenEndpoint(tokenReply()), { issuer: otherApi }, (auth) =>
+        Effect.gen(function*() {
+          const login = yield* auth.loginWithPassword({ username: "lena@example.com", password: "pw" })
+          return { login, accessToken: yield* auth.accessToken }
+        }))
+
+      const { accessToken, login } = Either.getOrThrow(result)
+      expect(login.issuer).toEqual(testIssuer)
+      expect(Redacted.value(accessToken)).toBe("access-2")
+      expect(tokenRequests(requests).map((request) => request.form.get("grant_type"))).toEqual(["password"])
+    }))
+
+  it.effect("refresh keeps the issuer", () =>
+    Effect.gen(function*() {
+      const { result } = yield* withAuth(tokenEndpoint(tokenReply()), { expiresAt: 0 }, (auth) =>
+        Effect.zipRight(auth.accessToken, auth.token))
+
+      expect(Option.getOrThrow(Either.getOrThrow(result)).issuer).toEqual(testIssuer)
+    }))
+
+  it.effect("setToken records the configured issuer", () =>
+    Effect.gen(function*() {
+      const { result, requests } = yield* withAuth(anyReply, undefined, (auth) =>
+        Effect.gen(function*() {
+          const set = yield* auth.setToken(makeToken({ accessToken: "given", issuer: null }))
+          const stored = Option.getOrThrow(yield* auth.token)
+          return { set, stored, accessToken: yield* auth.accessToken }
+        }))
+
+      const { accessToken, set, stored } = Either.getOrThrow(result)
+      expect(set.issuer).toEqual(testIssuer)
+      expect(stored.issuer).toEqual(testIssuer)
+      expect(Redacted.value(accessToken)).toBe("given")
+      expect(requests).toHaveLength(0)
+    }))
+
+  it.effect("setToken rejects a token of another API", () =>
+    Effect.gen(function*() {
+      const { result } = yield* withAuth(anyReply, {}, (auth) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(auth.setToken(makeToken({ accessToken: "foreign", issuer: otherApi })))
+          return { error, stored: Option.getOrThrow(yield* auth.token) }
+        }))
+
+      const { error, stored } = Either.getOrThrow(result)
+      assertTag(error, "InvalidInput")
+      expect(error.field).toBe("token.issuer")
+      expect(error.message).toContain(otherApi.baseUrl)
+      expect(error.message).toContain(testIssuer.baseUrl)
+      expect(Redacted.value(stored.accessToken)).toBe("access-1")
+    }))
+
+  it.effect("code exchange records the issuer", () =>
+    Effect.gen(function*() {
+      const { result } = yield* withAuth(tokenEndpoint(tokenReply()), undefined, (auth) =>
+        Effect.gen(function*() {
+          const request = yield* auth.authorizationUrl({ state: "s1" })
+          expect(request.state).toBe("s1")
+          return yield* auth.exchangeCode("http://127.0.0.1:8080/callback?code=c1&state=s1")
+        }))
+
+      expect(Either.getOrThrow(result).issuer).toEqual(testIssuer)
     }))
 })

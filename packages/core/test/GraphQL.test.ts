@@ -87,7 +87,7 @@ describe("GraphQL.execute", () => {
       expect(error.status).toBe(403)
       expect(error.type).toBe("MFA_REQUIRED")
       expect(error.operation).toBe("createTransfer")
-      expect(error.message).toBe("GraphQL createTransfer failed at createTransfer: MFA required")
+      expect(error.message).toBe("GraphQL createTransfer failed: MFA required")
 
       expect(error.otherErrors).toHaveLength(3)
       expect(error.otherErrors[0]).toEqual({ description: "second", path: ["createTransfer"] })

@@ -17,7 +17,7 @@ describe("TokenStore.layerKeyValueStore", () => {
     Effect.gen(function*() {
       const kv = yield* KeyValueStore.KeyValueStore
       const store = yield* TokenStore.makeKeyValueStore()
-      yield* store.set(makeToken({ accessToken: "kv-access", refreshToken: "kv-refresh" }))
+      yield* store.set(makeToken({ accessToken: "kv-access", refreshToken: "kv-refresh", issuer: null }))
 
       const raw = Option.getOrThrow(yield* kv.get(TokenStore.defaultKey))
       expect(JSON.parse(raw)).toEqual({
@@ -27,6 +27,16 @@ describe("TokenStore.layerKeyValueStore", () => {
         scope: ["transactions", "offline"],
         confirmed: false
       })
+    }).pipe(Effect.provide(KeyValueStore.layerMemory)))
+
+  it.effect("stores the issuer as JSON", () =>
+    Effect.gen(function*() {
+      const kv = yield* KeyValueStore.KeyValueStore
+      const store = yield* TokenStore.makeKeyValueStore()
+      yield* store.set(makeToken({ issuer: { baseUrl: "https://api.example.test", clientId: "client-a" } }))
+
+      const raw = JSON.parse(Option.getOrThrow(yield* kv.get(TokenStore.defaultKey)))
+      expect(raw.issuer).toEqual({ baseUrl: "https://api.example.test", clientId: "client-a" })
     }).pipe(Effect.provide(KeyValueStore.layerMemory)))
 
   it.effect("uses the key option", () =>
@@ -53,6 +63,7 @@ describe("TokenStore.layerKeyValueStore", () => {
       expect(stored.expiresAt).toBe(3_600_000)
       expect(stored.issuedAt).toBeUndefined()
       expect(stored.confirmed).toBe(true)
+      expect(stored.issuer).toBeUndefined()
     }).pipe(Effect.provide(KeyValueStore.layerMemory)))
 
   it.effect("invalid stored value fails without quoting it", () =>

@@ -13,7 +13,8 @@ const withRefresh = new Token({
   expiresAt: 1_700_000_000_000,
   issuedAt: 1_699_999_700_000,
   scope: ["accounts", "offline"],
-  confirmed: false
+  confirmed: false,
+  issuer: { baseUrl: "https://api.example.test", clientId: "conformance-client" }
 })
 
 const withoutRefresh = new Token({
@@ -54,6 +55,7 @@ export const tokenStoreConformance = (name: string, layer: Layer.Layer<TokenStor
         expect(stored.issuedAt).toBe(withRefresh.issuedAt)
         expect(stored.scope).toEqual(["accounts", "offline"])
         expect(stored.confirmed).toBe(false)
+        expect(stored.issuer).toEqual({ baseUrl: "https://api.example.test", clientId: "conformance-client" })
       })))
 
     it.effect("stored secrets print redacted", () =>
@@ -88,6 +90,7 @@ export const tokenStoreConformance = (name: string, layer: Layer.Layer<TokenStor
         expect(Option.isNone(stored.refreshToken)).toBe(true)
         expect(stored.issuedAt).toBeUndefined()
         expect(stored.scope).toEqual([])
+        expect(stored.issuer).toBeUndefined()
       })))
 
     it.effect("clear removes the token", () =>

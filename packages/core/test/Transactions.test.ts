@@ -139,6 +139,18 @@ describe("Transactions against the sandbox", () => {
         expect(back.items.map((item) => item.id)).toEqual(first.items.map((item) => item.id))
       }))
 
+    it.effect("stream continues after a cursor", () =>
+      Effect.gen(function*() {
+        yield* SandboxKontist.login
+        const transactions = yield* Transactions
+        const first = yield* transactions.page({ first: 5 })
+        const all = yield* collectAll
+
+        const rest = yield* Stream.runCollect(transactions.stream({ after: first.pageInfo.endCursor, pageSize: 7 }))
+
+        expect(Chunk.toReadonlyArray(rest).map((item) => item.id)).toEqual(all.slice(5).map((item) => item.id))
+      }))
+
     it.effect("get finds a transaction by id", () =>
       Effect.gen(function*() {
         yield* SandboxKontist.login

@@ -101,6 +101,31 @@ describe("Transactions.stream with a recording GraphQL service", () => {
       expect(repeated.message).toContain("same endCursor")
     }))
 
+  it.effect("starts after the given cursor", () =>
+    Effect.gen(function*() {
+      const { calls, result } = yield* run(
+        pages(
+          pageData([node("3", 3)], { hasNextPage: true, endCursor: "c3" }),
+          pageData([node("4", 4)], { hasNextPage: false, endCursor: "c4" })
+        ),
+        (service) => Stream.runCollect(service.stream({ after: "c2", pageSize: 1 }))
+      )
+      expect(Chunk.toReadonlyArray(result).map((transaction) => transaction.id)).toEqual(["3", "4"])
+      expect(calls.map((call) => call.variables?.["after"])).toEqual(["c2", "c3"])
+    }))
+
+  it.effect("fails when the first page repeats the start cursor", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        run(
+          pages(pageData([node("3", 3)], { hasNextPage: true, endCursor: "c2" })),
+          (service) => Stream.runDrain(service.stream({ after: "c2" }))
+        )
+      )
+      expect(error._tag).toBe("ResponseError")
+      expect(error.message).toContain("same endCursor")
+    }))
+
   it.effect("fetches one page for the first 3 items", () =>
     Effect.gen(function*() {
       const { calls, result } = yield* run(
@@ -179,6 +204,13 @@ describe("Transactions argument checks", () => {
     Effect.gen(function*() {
       const error = yield* invalid((service) => service.page({ first: 10, last: 10 }))
       expect(error.reason).toContain("cannot be combined")
+    }))
+
+  it.effect("rejects an empty start cursor", () =>
+    Effect.gen(function*() {
+      const error = yield* invalid((service) => Stream.runDrain(service.stream({ after: "" })))
+      expect(error._tag).toBe("InvalidInput")
+      expect(error.field).toBe("after")
     }))
 
   it.effect("rejects a raw filter combined with options", () =>

@@ -2,10 +2,10 @@
  * `client.models.transaction`: pages, iteration and live updates of the
  * main account's transactions.
  */
-import { InvalidInput, type KontistError, ResponseError } from "@kontist/core/KontistError"
+import { InvalidInput, type KontistError } from "@kontist/core/KontistError"
 import { Subscriptions } from "@kontist/core/Subscriptions"
 import * as Transactions from "@kontist/core/Transactions"
-import { Chunk, Effect, Option, Schema, Stream } from "effect"
+import { Effect, Schema, Stream } from "effect"
 import type { ClientServices } from "./layer.js"
 import type { Runner } from "./runner.js"
 
@@ -63,53 +63,18 @@ export interface Subscription {
 const encodeTransaction = Schema.encodeSync(Transactions.Transaction)
 const encodePageInfo = Schema.encodeSync(Transactions.PageInfo)
 
-/**
- * Streams the transactions after `after`, page by page, failing like the
- * core `stream` when a page reports `hasNextPage` without a new `endCursor`.
- *
- * TODO: replace with `Transactions.stream` once its options take a start
- * cursor. Until then this is the only pagination loop in the client.
- */
-const streamAfter = (
-  transactions: Transactions.Service,
-  after: string,
-  options: Pick<FetchOptions, "first" | "filter">
-): Stream.Stream<Transactions.Transaction, KontistError> =>
-  Stream.paginateChunkEffect(after, (cursor) =>
-    Effect.gen(function*() {
-      const { items, pageInfo } = yield* transactions.page({ first: options.first, after: cursor, filter: options.filter })
-      if (!pageInfo.hasNextPage) {
-        return [Chunk.unsafeFromArray(items), Option.none()] as const
-      }
-      if (pageInfo.endCursor === undefined || pageInfo.endCursor === cursor) {
-        return yield* new ResponseError({
-          reason: "UnexpectedBody",
-          request: "POST /api/graphql (TransactionsPage)",
-          description: `the API reported hasNextPage but ${
-            pageInfo.endCursor === undefined ? "no endCursor" : "the same endCursor as the previous page"
-          }, so iteration cannot continue. Iterate again, and report this to Kontist if it repeats.`
-        })
-      }
-      return [Chunk.unsafeFromArray(items), Option.some(pageInfo.endCursor)] as const
-    }))
-
 // The core stream names its page size `pageSize`, but fetchAll's caller passed `first`.
 const renamePageSize = (error: KontistError): KontistError =>
   error._tag === "InvalidInput" && error.field === "pageSize"
     ? new InvalidInput({ field: "first", reason: error.reason })
     : error
 
-/**
- * Streams the transactions matching `args` as plain JSON, from the core
- * `stream`, or from `streamAfter` when iteration starts at a cursor.
- */
+/** Streams the transactions matching `args` as plain JSON, starting after `args.after` when given. */
 const streamAll = (args: FetchOptions): Stream.Stream<TransactionData, KontistError, Transactions.Transactions> => {
-  const transactions = Stream.unwrap(Effect.map(Transactions.Transactions, (service) => {
-    if (args.after !== undefined) {
-      return streamAfter(service, args.after, args)
-    }
-    return service.stream({ pageSize: args.first, filter: args.filter }).pipe(Stream.mapError(renamePageSize))
-  }))
+  const transactions = Stream.unwrap(Effect.map(Transactions.Transactions, (service) =>
+    service.stream({ pageSize: args.first, after: args.after, filter: args.filter }).pipe(
+      Stream.mapError(renamePageSize)
+    )))
   return Stream.map(transactions, (transaction) => encodeTransaction(transaction))
 }
 

@@ -9,7 +9,7 @@ import * as Auth from "../../src/Auth.js"
 import * as GraphQL from "../../src/GraphQL.js"
 import * as KontistConfig from "../../src/KontistConfig.js"
 import * as Mfa from "../../src/Mfa.js"
-import { Token } from "../../src/Token.js"
+import { Token, type TokenIssuer } from "../../src/Token.js"
 import * as TokenStore from "../../src/TokenStore.js"
 
 /**
@@ -102,11 +102,16 @@ export const transportError = (recorded: RecordedRequest) =>
   })
 
 /**
+ * The API and client of `testConfig`, which `Auth` accepts as a token's issuer.
+ */
+export const testIssuer: TokenIssuer = { baseUrl: "http://127.0.0.1:9", clientId: "test-client" }
+
+/**
  * The configuration of the unit tests; no request leaves the process.
  */
 export const testConfig = KontistConfig.layer({
-  baseUrl: "http://127.0.0.1:9",
-  clientId: "test-client",
+  baseUrl: testIssuer.baseUrl,
+  clientId: testIssuer.clientId,
   clientSecret: "test-secret",
   redirectUri: "http://127.0.0.1:8080/callback"
 })
@@ -114,7 +119,9 @@ export const testConfig = KontistConfig.layer({
 /**
  * A token that expires at `expiresAt` (epoch ms), with a refresh token
  * unless `refreshToken` is null. Without `issuedAt` it looks like a token
- * stored before `Token` had that field.
+ * stored before `Token` had that field. Its issuer is `testIssuer` unless
+ * `issuer` is given; null leaves it out, as in a token stored before `Token`
+ * had that field.
  */
 export const makeToken = (options: {
   readonly accessToken?: string
@@ -122,6 +129,7 @@ export const makeToken = (options: {
   readonly expiresAt?: number
   readonly issuedAt?: number
   readonly confirmed?: boolean
+  readonly issuer?: TokenIssuer | null
 }) =>
   new Token({
     accessToken: Redacted.make(options.accessToken ?? "access-1"),
@@ -131,7 +139,8 @@ export const makeToken = (options: {
     expiresAt: options.expiresAt ?? 3_600_000,
     ...(options.issuedAt === undefined ? {} : { issuedAt: options.issuedAt }),
     scope: ["transactions", "offline"],
-    confirmed: options.confirmed ?? false
+    confirmed: options.confirmed ?? false,
+    ...(options.issuer === null ? {} : { issuer: options.issuer ?? testIssuer })
   })
 
 /**
