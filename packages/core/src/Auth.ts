@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { Cause, Clock, Context, Effect, Exit, Layer, Option, Redacted, Ref, SynchronizedRef } from "effect"
 import * as Http from "./internal/http.js"
 import * as TokenEndpoint from "./internal/tokenEndpoint.js"

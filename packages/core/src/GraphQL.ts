@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { type HttpClient, HttpClientRequest } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Array as Arr, Context, Effect, Either, Layer, Option, Schema } from "effect"
 import { type DocumentNode, type FragmentDefinitionNode, Kind, parse, type SelectionSetNode } from "graphql"
 import { Auth } from "./Auth.js"

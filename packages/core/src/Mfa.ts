@@ -5,7 +5,9 @@
  *
  * @since 0.1.0
  */
-import { type HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Clock, Context, DateTime, Deferred, Duration, Effect, HashSet, Layer, Option, Ref, Schema } from "effect"
 import { Auth } from "./Auth.js"
 import * as Http from "./internal/http.js"

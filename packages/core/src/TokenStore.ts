@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { KeyValueStore } from "@effect/platform"
+import * as KeyValueStore from "@effect/platform/KeyValueStore"
 import type { PlatformError } from "@effect/platform/Error"
 import { Context, Effect, Layer, Option, ParseResult, Ref } from "effect"
 import { formatParseError } from "./internal/parse.js"

@@ -6,12 +6,10 @@
  *
  * @internal
  */
-import {
-  HttpClient,
-  type HttpClientError,
-  HttpClientRequest,
-  type HttpClientResponse
-} from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Clock, Data, Duration, Effect, Option, type Redacted, Schedule, Schema } from "effect"
 import type * as Auth from "../Auth.js"
 import { KontistConfig } from "../KontistConfig.js"

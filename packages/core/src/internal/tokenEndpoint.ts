@@ -4,7 +4,8 @@
  *
  * @internal
  */
-import { HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Clock, Effect, Option, Redacted, Schema } from "effect"
 import type * as KontistConfig from "../KontistConfig.js"
 import { type KontistError, OAuthError } from "../KontistError.js"
