@@ -14,7 +14,7 @@ import { Token, type TokenIssuer } from "./Token.js"
 import { TokenStore } from "./TokenStore.js"
 
 /**
- * What `authorizationUrl` returns: the URL to open, and the state and PKCE
+ * The result of `authorizationUrl`: the URL to open, and the state and PKCE
  * verifier that `exchangeCode` checks the callback against.
  *
  * @since 0.1.0

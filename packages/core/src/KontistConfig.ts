@@ -1,5 +1,5 @@
 /**
- * Where the API lives and which OAuth2 client the SDK acts as.
+ * The API's location and the OAuth2 client the SDK acts as.
  *
  * @since 0.1.0
  */

@@ -18,7 +18,7 @@ import { Schema } from "effect"
 export class InvalidInput extends Schema.TaggedError<InvalidInput>("@kontist/core/InvalidInput")("InvalidInput", {
   /** The path of the offending field, for example `transfer.iban`. */
   field: Schema.String,
-  /** What is wrong and how to fix it. */
+  /** The problem with the value and how to fix it. */
   reason: Schema.String
 }) {
   override get message(): string {
@@ -120,7 +120,7 @@ export class GraphQLError extends Schema.TaggedError<GraphQLError>("@kontist/cor
 
 /**
  * The HTTP exchange failed below the GraphQL or OAuth2 layer: the connection
- * failed, the server answered an unexpected status, or the body was not the
+ * failed, the server returned an unexpected status, or the body was not the
  * JSON the API documents (an HTML error page, an empty body).
  *
  * @since 0.1.0
@@ -155,7 +155,7 @@ export class ChallengeDenied extends Schema.TaggedError<ChallengeDenied>("@konti
 }
 
 /**
- * The MFA push challenge expired before the user answered it.
+ * The MFA push challenge expired before the user approved or denied it.
  *
  * @since 0.1.0
  * @category errors
