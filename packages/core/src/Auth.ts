@@ -229,8 +229,8 @@ const sameIssuer = (left: TokenIssuer, right: TokenIssuer): boolean =>
   left.baseUrl === right.baseUrl && left.clientId === right.clientId
 
 /**
- * The failure for a stored token that `configured` did not issue, or
- * undefined when it did. A token without an issuer is rejected as well,
+ * Returns the failure for a stored token that `configured` did not issue,
+ * or undefined when it did. A token without an issuer is rejected as well,
  * because nothing shows which API it belongs to.
  */
 const checkIssuer = (token: Token, configured: TokenIssuer): Unauthorized | undefined => {

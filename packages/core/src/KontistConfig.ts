@@ -7,7 +7,7 @@ import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 
 /**
- * The OAuth2 scopes the Kontist API knows.
+ * The OAuth2 scopes the Kontist API accepts.
  *
  * @since 0.1.0
  * @category models

@@ -65,7 +65,7 @@ export const updateSettings = (settings: Settings, patch: unknown): void => {
     }
     const unknownMfaKey = Object.keys(mfa).find((key) => !["answer", "delayMs", "challengeTtlSeconds"].includes(key))
     if (unknownMfaKey !== undefined) {
-      throw new TypeError(`Unknown MFA setting "${unknownMfaKey}"; use answer, delayMs, challengeTtlSeconds`)
+      throw new TypeError(`Unknown MFA setting "${unknownMfaKey}". Valid settings are answer, delayMs and challengeTtlSeconds.`)
     }
     if (mfa["answer"] !== undefined && mfa["answer"] !== "approve" && mfa["answer"] !== "deny" && mfa["answer"] !== "ignore") {
       throw new TypeError("mfa.answer must be \"approve\", \"deny\" or \"ignore\"")
